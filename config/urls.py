@@ -1,0 +1,33 @@
+"""URL wiring: allauth owns every account flow; Oscar serves the shop."""
+
+from django.apps import apps
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path, reverse_lazy
+from django.views.generic import RedirectView
+
+from marketplace.catalogue.views import CatalogueView
+from marketplace.common.views import HomeView, healthz
+
+# Oscar's own login, registration and password flows are replaced by allauth's.
+oscar_account_redirects = [
+    path("accounts/login/", RedirectView.as_view(url=reverse_lazy("account_login"), query_string=True)),
+    path("accounts/register/", RedirectView.as_view(url=reverse_lazy("account_signup"), query_string=True)),
+    path("accounts/change-password/", RedirectView.as_view(url=reverse_lazy("account_change_password"))),
+    path("password-reset/", RedirectView.as_view(url=reverse_lazy("account_reset_password"))),
+]
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("", HomeView.as_view(), name="home-page"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("search/", CatalogueView.as_view(), name="product-search"),
+    path("accounts/", include("allauth.urls")),
+    *oscar_account_redirects,
+    path("", include(apps.get_app_config("oscar").urls[0])),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

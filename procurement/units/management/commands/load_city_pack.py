@@ -1,0 +1,41 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from marketplace.regions.services import CityPackError, regions_load
+from procurement.budgets.services import budget_accounts_load
+from procurement.units.services import units_load
+
+
+class Command(BaseCommand):
+    help = (
+        "Load a city's reference data (regions, government units, budget accounts) "
+        "from its pack folder. Idempotent."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "pack_dir",
+            nargs="?",
+            default=None,
+            help="Folder holding wilayah.csv and opd.csv (default: settings.CITY_PACK_DIR)",
+        )
+        parser.add_argument(
+            "--accounts",
+            default=None,
+            help="CSV of budget accounts (default: SHARED_DATA_DIR/budget-accounts.csv)",
+        )
+
+    def handle(self, *args, pack_dir=None, accounts=None, **options):
+        pack = Path(pack_dir or settings.CITY_PACK_DIR)
+        try:
+            regions = regions_load(pack_dir=pack)
+            units = units_load(pack_dir=pack)
+            budget_accounts_load(path=Path(accounts or settings.SHARED_DATA_DIR / "budget-accounts.csv"))
+        except CityPackError as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(
+            f"Regions: {regions.created} created, {regions.updated} updated, {regions.unchanged} unchanged. "
+            f"Units: {units.created} created, {units.updated} updated, {units.unchanged} unchanged."
+        )

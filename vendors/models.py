@@ -1,0 +1,136 @@
+"""MSMEs (UMKM, usaha mikro, kecil dan menengah) that sell on Gulo Asem.
+
+Domain words kept in Indonesian, as officials use them:
+- NIK: the 16-digit national identity number on the KTP (identity card).
+- NIB: the 13-digit business identity number from OSS.
+- IUMK: the older micro-business licence. NPWP: tax number.
+- P-IRT: home-industry food licence. Gerai Kopimi: the city's micro-business register.
+- kecamatan / kelurahan: district / urban village (see marketplace.regions).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Vendor(models.Model):
+    """An MSME: its registration, verification status and link to its Oscar partner."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        SUSPENDED = "suspended", _("Suspended")
+
+    class LegalForm(models.TextChoices):
+        INDIVIDUAL = "perorangan", _("Sole proprietorship (perorangan)")
+        CV = "cv", _("CV")
+        PT_INDIVIDUAL = "pt_perorangan", _("PT perorangan")
+        PT = "pt", _("PT")
+        COOPERATIVE = "koperasi", _("Cooperative (koperasi)")
+        FIRM = "firma", _("Firma")
+
+    class Sector(models.TextChoices):
+        FOOD = "kuliner", _("Culinary (kuliner)")
+        FASHION = "fashion", _("Fashion")
+        CRAFT = "kriya", _("Crafts (kriya)")
+        SERVICES = "jasa", _("Services (jasa)")
+        OTHER = "lainnya", _("Other")
+
+    owner = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="vendor"
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    partner = models.OneToOneField(
+        "partner.Partner",
+        verbose_name=_("partner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="vendor",
+    )
+    slug = models.SlugField(_("slug"), max_length=140, unique=True, null=True, blank=True)
+
+    # Business
+    business_name = models.CharField(_("business name"), max_length=120, blank=True)
+    legal_form = models.CharField(_("legal form"), max_length=20, choices=LegalForm.choices, blank=True)
+    sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices, blank=True, db_index=True)
+    description = models.TextField(_("description"), blank=True)
+    street_address = models.CharField(_("street address"), max_length=255, blank=True)
+    kecamatan = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("kecamatan"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"level": "kecamatan"},
+    )
+    kelurahan = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("kelurahan"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"level": "kelurahan"},
+    )
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+
+    # Owner (personal data: never public)
+    owner_name = models.CharField(_("full name as on KTP"), max_length=120, blank=True)
+    nik = models.CharField(_("NIK"), max_length=16, unique=True, null=True, blank=True)
+
+    # Permits
+    nib = models.CharField(_("NIB"), max_length=13, unique=True, null=True, blank=True)
+    iumk = models.CharField(_("IUMK"), max_length=40, blank=True)
+    npwp = models.CharField(_("NPWP"), max_length=20, blank=True)
+    pp55_number = models.CharField(_("PP 55/2022 certificate number"), max_length=60, blank=True)
+    pp55_valid_until = models.DateField(_("PP 55/2022 certificate valid until"), null=True, blank=True)
+    pirt_number = models.CharField(_("P-IRT number"), max_length=30, blank=True)
+    halal_number = models.CharField(_("halal certificate number"), max_length=40, blank=True)
+    kopimi_registered = models.BooleanField(_("registered in Gerai Kopimi"), default=False)
+    kopimi_number = models.CharField(_("Gerai Kopimi number"), max_length=40, blank=True)
+
+    # Census facts
+    capital_idr = models.BigIntegerField(
+        _("capital excluding land and buildings (Rp)"), null=True, blank=True
+    )
+    employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
+    annual_sales_idr = models.BigIntegerField(_("annual sales (Rp)"), null=True, blank=True)
+
+    # Payout
+    bank_name = models.CharField(_("bank"), max_length=60, blank=True)
+    bank_account_number = models.CharField(_("account number"), max_length=30, blank=True)
+    bank_account_holder = models.CharField(_("account holder"), max_length=120, blank=True)
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True, db_index=True)
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("MSME")
+        verbose_name_plural = _("MSMEs")
+        indexes = [models.Index(fields=["status", "submitted_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(capital_idr__gte=0) | models.Q(capital_idr__isnull=True),
+                name="vendor_capital_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(annual_sales_idr__gte=0) | models.Q(annual_sales_idr__isnull=True),
+                name="vendor_sales_not_negative",
+            ),
+        ]
+
+    def __str__(self):
+        return self.business_name or str(self.owner)
+
+    @property
+    def is_selling(self) -> bool:
+        return self.status == self.Status.APPROVED
