@@ -24,6 +24,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("search/", CatalogueView.as_view(), name="product-search"),
+    path("", include("vendors.urls")),
     path("accounts/", include("allauth.urls")),
     *oscar_account_redirects,
     path("", include(apps.get_app_config("oscar").urls[0])),

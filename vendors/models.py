@@ -134,3 +134,88 @@ class Vendor(models.Model):
     @property
     def is_selling(self) -> bool:
         return self.status == self.Status.APPROVED
+
+
+class VendorDocument(models.Model):
+    """A personal document proving the registration. Stored in private storage only."""
+
+    class Kind(models.TextChoices):
+        KTP = "ktp", _("KTP (identity card) photo")
+        DOMICILE = "domicile", _("Proof of domicile in the city")
+        NIB = "nib", _("NIB certificate")
+        IUMK = "iumk", _("IUMK licence")
+        BUSINESS_PLACE = "business_place", _("Photo of the business place")
+        SELFIE_KTP = "selfie_ktp", _("Selfie holding the KTP")
+        HALAL = "halal", _("Halal certificate")
+        PIRT = "pirt", _("P-IRT certificate")
+
+    vendor = models.ForeignKey(
+        Vendor, verbose_name=_("MSME"), on_delete=models.CASCADE, related_name="documents"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    file_name = models.CharField(_("stored name"), max_length=255, editable=False)
+    content_type = models.CharField(_("content type"), max_length=40)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("MSME document")
+        verbose_name_plural = _("MSME documents")
+        constraints = [models.UniqueConstraint(fields=["vendor", "kind"], name="vendordocument_one_per_kind")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.vendor}"
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
+
+
+class DocumentAccess(models.Model):
+    """Every opening of a personal document: who, when, which."""
+
+    document = models.ForeignKey(VendorDocument, on_delete=models.CASCADE, related_name="accesses")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    accessed_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ("-accessed_at",)
+        verbose_name = _("document access")
+        verbose_name_plural = _("document accesses")
+
+    def __str__(self):
+        return f"{self.user} — {self.document} — {self.accessed_at:%Y-%m-%d %H:%M}"
+
+
+class VendorDecision(models.Model):
+    """One status change of an MSME and why: the verification history, never edited."""
+
+    class Action(models.TextChoices):
+        SUBMIT = "submit", _("Submitted for verification")
+        APPROVE = "approve", _("Approved")
+        REJECT = "reject", _("Rejected")
+        REQUEST_CHANGES = "request_changes", _("Changes requested")
+        SUSPEND = "suspend", _("Suspended")
+        REINSTATE = "reinstate", _("Reinstated")
+        REVERIFY = "reverify", _("Sent back to verification after a profile change")
+
+    vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="decisions")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    from_status = models.CharField(_("from"), max_length=20, choices=Vendor.Status.choices)
+    to_status = models.CharField(_("to"), max_length=20, choices=Vendor.Status.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    # For "changes requested": [{"field": "ktp", "label": "...", "reason": "..."}]
+    problems = models.JSONField(_("problems"), default=list, blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ("-created_at", "-pk")
+        verbose_name = _("MSME decision")
+        verbose_name_plural = _("MSME decisions")
+
+    def __str__(self):
+        return f"{self.vendor}: {self.get_action_display()}"

@@ -34,7 +34,7 @@ PERMISSIONS = (
 )
 
 ROLE_PERMISSIONS = {
-    VENDOR: ("sell_products",),
+    VENDOR: ("sell_products",),  # + partner.dashboard_access (migration 0003)
     BUYER: ("place_orders",),
     PPK: ("approve_orders", "place_orders"),
     TREASURER: ("pay_orders",),

@@ -1,0 +1,294 @@
+"""Writes for MSMEs: registration, documents, verification decisions.
+
+Every status change goes through `_transition`, which checks who may make it,
+records a VendorDecision and notifies the owner, in one transaction.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import Group
+from django.core.files.storage import storages
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from oscar.core.loading import get_model
+
+from marketplace.accounts import roles
+from vendors import notifications, selectors
+from vendors.models import DocumentAccess, Vendor, VendorDecision, VendorDocument
+from vendors.uploads import sanitise_upload, store_private
+
+Partner = get_model("partner", "Partner")
+S = Vendor.Status
+A = VendorDecision.Action
+
+# Fields whose change sends an approved MSME back to verification.
+REVERIFY_FIELDS = ("nik", "nib", "legal_form")
+
+
+class VendorError(Exception):
+    """A request about an MSME that cannot be carried out; `message` is for the user."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class NotAllowed(VendorError):
+    pass
+
+
+class IncompleteRegistration(VendorError):
+    def __init__(self, missing: list[str]):
+        super().__init__(_("The registration is not complete: %s.") % ", ".join(missing))
+        self.missing = missing
+
+
+class DuplicateIdentity(VendorError):
+    pass
+
+
+@dataclass(frozen=True)
+class Move:
+    action: str
+    sources: tuple[str, ...]
+    target: str
+    by_owner: bool = False
+    permission: str | None = None
+    needs_reason: bool = False
+
+
+MOVES = {
+    A.SUBMIT: Move(A.SUBMIT, (S.DRAFT, S.CHANGES_REQUESTED), S.SUBMITTED, by_owner=True),
+    A.APPROVE: Move(A.APPROVE, (S.SUBMITTED,), S.APPROVED, permission="accounts.verify_vendors"),
+    A.REJECT: Move(
+        A.REJECT, (S.SUBMITTED,), S.REJECTED, permission="accounts.verify_vendors", needs_reason=True
+    ),
+    A.REQUEST_CHANGES: Move(
+        A.REQUEST_CHANGES,
+        (S.SUBMITTED,),
+        S.CHANGES_REQUESTED,
+        permission="accounts.verify_vendors",
+        needs_reason=True,
+    ),
+    A.SUSPEND: Move(
+        A.SUSPEND, (S.APPROVED,), S.SUSPENDED, permission="accounts.verify_vendors", needs_reason=True
+    ),
+    A.REINSTATE: Move(
+        A.REINSTATE, (S.SUSPENDED,), S.APPROVED, permission="accounts.verify_vendors", needs_reason=True
+    ),
+    A.REVERIFY: Move(A.REVERIFY, (S.APPROVED,), S.SUBMITTED, by_owner=True),
+}
+
+
+def can_move(*, vendor: Vendor, action: str, actor) -> bool:
+    """Whether `actor` may apply `action` to the vendor in its current status."""
+    move = MOVES[action]
+    if vendor.status not in move.sources:
+        return False
+    if move.by_owner:
+        return vendor.owner_id == actor.pk
+    # Verifiers never decide on their own registration.
+    return actor.has_perm(move.permission) and vendor.owner_id != actor.pk
+
+
+def _transition(*, vendor: Vendor, action: str, actor, reason: str = "", problems=None) -> VendorDecision:
+    move = MOVES[action]
+    vendor = Vendor.objects.select_for_update().get(pk=vendor.pk)
+    if not can_move(vendor=vendor, action=action, actor=actor):
+        raise NotAllowed(
+            _("This action is not possible: the registration is “%(status)s”.")
+            % {"status": vendor.get_status_display()}
+        )
+    if move.needs_reason and not (reason.strip() or problems):
+        raise VendorError(_("Give a reason for this decision."))
+    decision = VendorDecision.objects.create(
+        vendor=vendor,
+        actor=actor,
+        action=action,
+        from_status=vendor.status,
+        to_status=move.target,
+        reason=reason.strip(),
+        problems=problems or [],
+    )
+    vendor.status = move.target
+    now = timezone.now()
+    if move.target == S.SUBMITTED:
+        vendor.submitted_at = now
+    if move.target == S.APPROVED:
+        vendor.approved_at = vendor.approved_at or now
+    vendor.save()
+    _sync_selling(vendor)
+    transaction.on_commit(lambda: notifications.decision_notify(decision=decision))
+    return decision
+
+
+def _sync_selling(vendor: Vendor) -> None:
+    """Make the Oscar partner and the seller role follow the status."""
+    group = Group.objects.get(name=roles.VENDOR)
+    selling = vendor.status == S.APPROVED
+    if selling and vendor.partner is None:
+        vendor.partner = Partner.objects.create(name=vendor.business_name[:128])
+        vendor.slug = vendor.slug or _unique_slug(vendor)
+        vendor.save(update_fields=["partner", "slug"])
+        vendor.partner.users.add(vendor.owner)
+    if vendor.partner is not None:
+        if vendor.partner.is_active != selling or vendor.partner.name != vendor.business_name[:128]:
+            vendor.partner.is_active = selling
+            vendor.partner.name = vendor.business_name[:128]
+            vendor.partner.save(update_fields=["is_active", "name"])
+    if selling:
+        vendor.owner.groups.add(group)
+    else:
+        vendor.owner.groups.remove(group)
+
+
+def _unique_slug(vendor: Vendor) -> str:
+    base = slugify(vendor.business_name)[:120] or "umkm"
+    slug, n = base, 1
+    while Vendor.objects.filter(slug=slug).exclude(pk=vendor.pk).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+# --- Registration by the owner ------------------------------------------------
+
+
+def vendor_start(*, owner) -> Vendor:
+    """The owner's registration, created as a draft on first visit."""
+    vendor, _created = Vendor.objects.get_or_create(owner=owner)
+    return vendor
+
+
+@transaction.atomic
+def vendor_update(*, vendor: Vendor, actor, data: dict) -> Vendor:
+    """Save registration or profile fields. An approved MSME changing NIK, NIB or
+    legal form goes back to verification and stops selling until approved again."""
+    if vendor.owner_id != actor.pk:
+        raise NotAllowed(_("Only the owner can change this registration."))
+    if vendor.status in (S.SUBMITTED, S.REJECTED):
+        raise NotAllowed(
+            _("The registration cannot be changed while it is “%(status)s”.")
+            % {"status": vendor.get_status_display()}
+        )
+    current = Vendor.objects.select_for_update().get(pk=vendor.pk)
+    changed_identity = [f for f in REVERIFY_FIELDS if f in data and data[f] != getattr(current, f)]
+    for field, value in data.items():
+        setattr(current, field, value)
+    _check_unique_identity(current)
+    try:
+        with transaction.atomic():
+            current.save()
+    except IntegrityError as exc:
+        raise DuplicateIdentity(_("This NIK or NIB is already registered to another MSME.")) from exc
+    if current.status == S.APPROVED:
+        if changed_identity:
+            _transition(
+                vendor=current,
+                action=A.REVERIFY,
+                actor=actor,
+                reason=_("Changed: %s")
+                % ", ".join(str(Vendor._meta.get_field(f).verbose_name) for f in changed_identity),
+            )
+            current.refresh_from_db()
+        else:
+            _sync_selling(current)
+    return current
+
+
+def _check_unique_identity(vendor: Vendor) -> None:
+    """One MSME per NIK and per NIB; the message never says who holds it."""
+    others = Vendor.objects.exclude(pk=vendor.pk)
+    if vendor.nik and others.filter(nik=vendor.nik).exists():
+        raise DuplicateIdentity(
+            _("This NIK is already registered to another MSME. Contact the MSME office if this is a mistake.")
+        )
+    if vendor.nib and others.filter(nib=vendor.nib).exists():
+        raise DuplicateIdentity(
+            _("This NIB is already registered to another MSME. Contact the MSME office if this is a mistake.")
+        )
+
+
+@transaction.atomic
+def document_upload(*, vendor: Vendor, actor, kind: str, uploaded_file) -> VendorDocument:
+    """Check, clean and privately store one document, replacing the previous one of its kind."""
+    if vendor.owner_id != actor.pk:
+        raise NotAllowed(_("Only the owner can upload documents."))
+    if vendor.status in (S.SUBMITTED, S.REJECTED):
+        raise NotAllowed(_("Documents cannot be changed while the registration is being verified."))
+    allowed = {"jpg", "png"} if kind in selectors.IMAGE_ONLY_DOCUMENTS else {"jpg", "png", "pdf"}
+    clean = sanitise_upload(uploaded_file, allowed=allowed)  # raises UploadRejected, nothing stored
+    name = store_private(content=clean.content, extension=clean.extension, folder=f"vendors/{vendor.pk}")
+    old = VendorDocument.objects.filter(vendor=vendor, kind=kind).first()
+    if old:
+        old_name = old.file_name
+        old.delete()
+        transaction.on_commit(lambda: storages["private"].delete(old_name))
+    return VendorDocument.objects.create(
+        vendor=vendor,
+        kind=kind,
+        file_name=name,
+        content_type=clean.content_type,
+        size=len(clean.content),
+        uploaded_by=actor,
+    )
+
+
+def vendor_submit(*, vendor: Vendor, actor) -> VendorDecision:
+    """Send a complete registration to the verifiers."""
+    missing = selectors.registration_missing(vendor)
+    if missing:
+        raise IncompleteRegistration(missing)
+    with transaction.atomic():
+        return _transition(vendor=vendor, action=A.SUBMIT, actor=actor)
+
+
+# --- Decisions by the verifier -------------------------------------------------
+
+
+def vendor_approve(*, vendor: Vendor, verifier, note: str = "") -> VendorDecision:
+    """Approve: the MSME gets its Oscar partner and may sell."""
+    with transaction.atomic():
+        return _transition(vendor=vendor, action=A.APPROVE, actor=verifier, reason=note)
+
+
+def vendor_reject(*, vendor: Vendor, verifier, reason: str) -> VendorDecision:
+    with transaction.atomic():
+        return _transition(vendor=vendor, action=A.REJECT, actor=verifier, reason=reason)
+
+
+def vendor_request_changes(
+    *, vendor: Vendor, verifier, problems: list[dict], reason: str = ""
+) -> VendorDecision:
+    """Ask the owner to fix named problems: [{"field": ..., "label": ..., "reason": ...}]."""
+    problems = [p for p in problems if (p.get("reason") or "").strip()]
+    if not problems:
+        raise VendorError(_("Name at least one problem and what the owner must change."))
+    with transaction.atomic():
+        return _transition(
+            vendor=vendor, action=A.REQUEST_CHANGES, actor=verifier, reason=reason, problems=problems
+        )
+
+
+def vendor_suspend(*, vendor: Vendor, actor, reason: str) -> VendorDecision:
+    """Stop selling at once: products disappear from the catalogue."""
+    with transaction.atomic():
+        return _transition(vendor=vendor, action=A.SUSPEND, actor=actor, reason=reason)
+
+
+def vendor_reinstate(*, vendor: Vendor, actor, reason: str) -> VendorDecision:
+    with transaction.atomic():
+        return _transition(vendor=vendor, action=A.REINSTATE, actor=actor, reason=reason)
+
+
+# --- Documents ------------------------------------------------------------------
+
+
+def document_open(*, document: VendorDocument, user):
+    """Open a personal document for a permitted user and record the access."""
+    if not selectors.can_view_document(user=user, document=document):
+        raise NotAllowed(_("You may not open this document."))
+    DocumentAccess.objects.create(document=document, user=user)
+    return storages["private"].open(document.file_name, "rb")

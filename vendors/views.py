@@ -1,0 +1,299 @@
+"""MSME pages: registration, status, documents, verification queue, public page."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import DetailView, ListView, TemplateView
+from oscar.core.loading import get_class
+
+from vendors import selectors, services
+from vendors.forms import STEP_SLUGS, STEPS, DecisionForm, DocumentsForm, QueueFilterForm
+from vendors.models import Vendor, VendorDocument
+from vendors.uploads import UploadRejected
+from vendors.validators import mask_nik
+
+product_listing = get_class("catalogue.selectors", "product_listing")
+LOCKED = (Vendor.Status.SUBMITTED, Vendor.Status.REJECTED)
+
+
+class RegistrationStartView(LoginRequiredMixin, View):
+    def get(self, request):
+        vendor = services.vendor_start(owner=request.user)
+        if vendor.status in LOCKED:
+            return redirect("vendors:status")
+        return redirect("vendors:register-step", step=STEP_SLUGS[0])
+
+
+class RegistrationStepView(LoginRequiredMixin, View):
+    """One step of the registration; every save keeps a draft that can be resumed."""
+
+    template_name = "vendors/registration_step.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if kwargs["step"] not in STEP_SLUGS:
+            raise Http404()
+        self.vendor = services.vendor_start(owner=request.user)
+        if self.vendor.status in LOCKED:
+            messages.info(request, selectors.next_step_text(self.vendor))
+            return redirect("vendors:status")
+        self.step = kwargs["step"]
+        self.index = STEP_SLUGS.index(self.step)
+        self.form_class = STEPS[self.index][2]
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form(self, data=None, files=None):
+        if self.form_class is None:
+            return None
+        if self.form_class is DocumentsForm:
+            present = set(self.vendor.documents.values_list("kind", flat=True))
+            return DocumentsForm(
+                data, files, kinds=selectors.required_documents(self.vendor), present=present
+            )
+        return self.form_class(data, instance=self.vendor)
+
+    def render(self, form, status=200):
+        ctx = {
+            "vendor": self.vendor,
+            "form": form,
+            "steps": STEPS,
+            "step": self.step,
+            "index": self.index,
+            "next_step": STEP_SLUGS[self.index + 1] if self.index + 1 < len(STEPS) else None,
+            "previous_step": STEP_SLUGS[self.index - 1] if self.index else None,
+            "documents": self.vendor.documents.all(),
+            "required_documents": [VendorDocument.Kind(k) for k in selectors.required_documents(self.vendor)],
+            "missing": selectors.registration_missing(self.vendor) if self.step == "kirim" else [],
+            "changes": selectors.latest_changes_request(self.vendor)
+            if self.vendor.status == Vendor.Status.CHANGES_REQUESTED
+            else None,
+            "masked_nik": mask_nik(self.vendor.nik) if self.vendor.nik else "",
+        }
+        return render(self.request, self.template_name, ctx, status=status)
+
+    def get(self, request, step):
+        return self.render(self.get_form())
+
+    def post(self, request, step):
+        if self.step == "kirim":
+            try:
+                services.vendor_submit(vendor=self.vendor, actor=request.user)
+            except services.VendorError as exc:
+                messages.error(request, exc.message)
+                return redirect("vendors:register-step", step="kirim")
+            messages.success(request, _("Registration submitted. The MSME office will verify it."))
+            return redirect("vendors:status")
+        form = self.get_form(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render(form, status=400)
+        if isinstance(form, DocumentsForm):
+            ok = self.save_documents(form)
+        else:
+            ok = self.save_fields(form)
+        if not ok:
+            return self.render(form, status=400)
+        if "save_draft" in request.POST or not self.next_step():
+            messages.success(request, _("Draft saved."))
+            return redirect("vendors:register-step", step=self.step)
+        return redirect("vendors:register-step", step=self.next_step())
+
+    def next_step(self):
+        return STEP_SLUGS[self.index + 1] if self.index + 1 < len(STEPS) else None
+
+    def save_fields(self, form) -> bool:
+        was_approved = self.vendor.status == Vendor.Status.APPROVED
+        try:
+            self.vendor = services.vendor_update(
+                vendor=self.vendor, actor=self.request.user, data=form.cleaned_data
+            )
+        except services.VendorError as exc:
+            form.add_error(None, exc.message)
+            return False
+        if was_approved and self.vendor.status == Vendor.Status.SUBMITTED:
+            messages.warning(
+                self.request,
+                _(
+                    "You changed NIK, NIB or legal form: your MSME is verified again "
+                    "and does not sell until it is approved."
+                ),
+            )
+        return True
+
+    def save_documents(self, form) -> bool:
+        ok = True
+        for kind, uploaded in form.cleaned_data.items():
+            if not uploaded:
+                continue
+            try:
+                services.document_upload(
+                    vendor=self.vendor, actor=self.request.user, kind=kind, uploaded_file=uploaded
+                )
+            except UploadRejected as exc:
+                form.add_error(kind, exc.messages)
+                ok = False
+            except services.VendorError as exc:
+                form.add_error(kind, exc.message)
+                ok = False
+        return ok
+
+
+class StatusView(LoginRequiredMixin, TemplateView):
+    """The owner's registration status and what to do next."""
+
+    template_name = "vendors/status.html"
+
+    def get(self, request, *args, **kwargs):
+        self.vendor = selectors.vendor_of(request.user)
+        if self.vendor is None:
+            return redirect("vendors:register")
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        vendor = self.vendor
+        ctx.update(
+            vendor=vendor,
+            next_text=selectors.next_step_text(vendor),
+            missing=selectors.registration_missing(vendor) if vendor.status == Vendor.Status.DRAFT else [],
+            changes=selectors.latest_changes_request(vendor),
+            decisions=vendor.decisions.select_related("actor")[:20],
+            editable=vendor.status not in LOCKED,
+        )
+        return ctx
+
+
+class DocumentDownloadView(View):
+    """Stream a personal document to the owner, a Verifikator or an Admin; every access is recorded.
+
+    Everyone else, anonymous included, gets 404: the page does not reveal that the document exists."""
+
+    def get(self, request, pk):
+        document = get_object_or_404(VendorDocument.objects.select_related("vendor"), pk=pk)
+        try:
+            handle = services.document_open(document=document, user=request.user)
+        except services.NotAllowed:
+            raise Http404() from None  # do not reveal that the document exists
+        response = FileResponse(handle, content_type=document.content_type)
+        response["Content-Disposition"] = f'inline; filename="{document.kind}-{document.pk}"'
+        response["Cache-Control"] = "private, no-store"
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+class VerificationQueueView(PermissionRequiredMixin, ListView):
+    """Registrations waiting for a Verifikator, oldest first."""
+
+    permission_required = "accounts.verify_vendors"
+    raise_exception = True
+    template_name = "vendors/verification_queue.html"
+    context_object_name = "vendors"
+    paginate_by = 25
+
+    def get_queryset(self):
+        self.filter_form = QueueFilterForm(self.request.GET or None)
+        filters = self.filter_form.cleaned_data if self.filter_form.is_valid() else {}
+        return selectors.verification_queue(
+            status=filters.get("status") or Vendor.Status.SUBMITTED,
+            kecamatan=filters.get("kecamatan"),
+            sector=filters.get("sector") or "",
+            min_days=filters.get("min_days"),
+        )
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["filter_form"] = self.filter_form
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        ctx["query_string"] = query.urlencode()
+        return ctx
+
+
+class VerificationReviewView(PermissionRequiredMixin, View):
+    """A registration with each document beside the data it proves, and the decision."""
+
+    permission_required = "accounts.verify_vendors"
+    raise_exception = True
+    template_name = "vendors/verification_review.html"
+
+    def problem_items(self, vendor):
+        items = [
+            ("business", _("Business data")),
+            ("owner", _("Owner and NIK")),
+            ("permits", _("Permits")),
+            ("census", _("Census and payout")),
+        ]
+        items += [(f"doc_{k}", VendorDocument.Kind(k).label) for k in selectors.required_documents(vendor)]
+        return items
+
+    def render(self, vendor, form, status=200):
+        docs = {d.kind: d for d in vendor.documents.all()}
+        ctx = {
+            "vendor": vendor,
+            "form": form,
+            "docs": docs,
+            "decisions": vendor.decisions.select_related("actor"),
+            "required_documents": [VendorDocument.Kind(k) for k in selectors.required_documents(vendor)],
+            "nik_in_city": bool(vendor.nik) and vendor.nik.startswith("3374"),
+            "can": {
+                a: services.can_move(vendor=vendor, action=a, actor=self.request.user)
+                for a in ("approve", "reject", "request_changes", "suspend", "reinstate")
+            },
+        }
+        return render(self.request, self.template_name, ctx, status=status)
+
+    def get_vendor(self, pk):
+        return get_object_or_404(
+            Vendor.objects.exclude(status=Vendor.Status.DRAFT).select_related(
+                "kecamatan", "kelurahan", "owner"
+            ),
+            pk=pk,
+        )
+
+    def get(self, request, pk):
+        vendor = self.get_vendor(pk)
+        return self.render(vendor, DecisionForm(problem_items=self.problem_items(vendor)))
+
+    def post(self, request, pk):
+        vendor = self.get_vendor(pk)
+        form = DecisionForm(request.POST, problem_items=self.problem_items(vendor))
+        if not form.is_valid():
+            return self.render(vendor, form, status=400)
+        action, reason = form.cleaned_data["action"], form.cleaned_data["reason"]
+        try:
+            if action == "approve":
+                services.vendor_approve(vendor=vendor, verifier=request.user, note=reason)
+            elif action == "reject":
+                services.vendor_reject(vendor=vendor, verifier=request.user, reason=reason)
+            elif action == "request_changes":
+                services.vendor_request_changes(
+                    vendor=vendor, verifier=request.user, problems=form.problems(), reason=reason
+                )
+            elif action == "suspend":
+                services.vendor_suspend(vendor=vendor, actor=request.user, reason=reason)
+            else:
+                services.vendor_reinstate(vendor=vendor, actor=request.user, reason=reason)
+        except services.VendorError as exc:
+            form.add_error(None, exc.message)
+            return self.render(vendor, form, status=400)
+        messages.success(request, _("Decision saved and the owner notified."))
+        return redirect(reverse("vendors:verification-queue"))
+
+
+class VendorPublicView(DetailView):
+    """The public page of an approved MSME: no NIK, documents or street address."""
+
+    template_name = "vendors/vendor_detail.html"
+    context_object_name = "vendor"
+
+    def get_queryset(self):
+        return selectors.public_vendors()
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["products"] = product_listing().filter(stockrecords__partner=self.object.partner)[:48]
+        return ctx
