@@ -34,7 +34,7 @@ PERMISSIONS = (
 )
 
 ROLE_PERMISSIONS = {
-    VENDOR: ("sell_products",),  # + partner.dashboard_access (migration 0003)
+    VENDOR: ("sell_products",),
     BUYER: ("place_orders",),
     PPK: ("approve_orders", "place_orders"),
     TREASURER: ("pay_orders",),
