@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "vendors.apps.VendorsConfig",
     "procurement.units.apps.UnitsConfig",
     "procurement.budgets.apps.BudgetsConfig",
+    "procurement.ceilings.apps.CeilingsConfig",
     # Oscar, with the project's forks in the packages that own them.
     "oscar.config.Shop",
     "oscar.apps.analytics.apps.AnalyticsConfig",
@@ -167,12 +168,12 @@ else:
 # --- Files ------------------------------------------------------------------
 
 STATIC_URL = "/static/"
-STATIC_ROOT = env.path("STATIC_ROOT", default=VAR_DIR / "static")
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
 STATICFILES_DIRS = [BASE_DIR / "marketplace" / "static"]
 MEDIA_URL = "/media/"
-MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 # Personal documents (KTP, NIB...) live apart from MEDIA_ROOT and are never served by URL.
-PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=VAR_DIR / "private")
+PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private")))
 
 AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
 if AWS_STORAGE_BUCKET_NAME:
@@ -293,11 +294,13 @@ THUMBNAIL_KVSTORE = "sorl.thumbnail.kvstores.cached_db_kvstore.KVStore"
 # Oscar's haystack search is not used for browsing (django-oscar issue 4366):
 # the catalogue lists products straight from the database.
 HAYSTACK_CONNECTIONS = {"default": {"ENGINE": "haystack.backends.simple_backend.SimpleEngine"}}
+HAYSTACK_SIGNAL_PROCESSOR = "haystack.signals.BaseSignalProcessor"  # no index to keep up to date
+OSCAR_EAGER_ALERTS = False  # made-to-order food: no stock alerts
 
 # --- City ---------------------------------------------------------------------
 
-CITY_PACK_DIR = env.path("CITY_PACK_DIR", default=BASE_DIR.parent / "shared" / "data" / "semarang")
-SHARED_DATA_DIR = env.path("SHARED_DATA_DIR", default=BASE_DIR.parent / "shared" / "data")
+CITY_PACK_DIR = Path(env.str("CITY_PACK_DIR", default=str(BASE_DIR.parent / "shared" / "data" / "semarang")))
+SHARED_DATA_DIR = Path(env.str("SHARED_DATA_DIR", default=str(BASE_DIR.parent / "shared" / "data")))
 CITY_CODE = env.str("CITY_CODE", default="33.74")
 
 # --- Logging ----------------------------------------------------------------

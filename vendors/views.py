@@ -179,7 +179,12 @@ class DocumentDownloadView(View):
         except services.NotAllowed:
             raise Http404() from None  # do not reveal that the document exists
         response = FileResponse(handle, content_type=document.content_type)
-        response["Content-Disposition"] = f'inline; filename="{document.kind}-{document.pk}"'
+        # Photos open in the review page; PDFs are downloaded, never rendered in the site's origin.
+        disposition = "inline" if document.is_image else "attachment"
+        extension = document.file_name.rsplit(".", 1)[-1]
+        response["Content-Disposition"] = (
+            f'{disposition}; filename="{document.kind}-{document.pk}.{extension}"'
+        )
         response["Cache-Control"] = "private, no-store"
         response["X-Content-Type-Options"] = "nosniff"
         return response

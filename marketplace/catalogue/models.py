@@ -1,1 +1,70 @@
-from oscar.apps.catalogue.models import *
+"""Oscar's catalogue with the columns buyers filter on, typed and indexed.
+
+Kinds follow what the city buys (nasi kotak = boxed meal, kudapan = snacks,
+prasmanan = buffet per person, tumpeng = festive rice cone / event package)
+and what local MSMEs make (batik and other fashion, kriya = crafts, oleh-oleh = souvenirs).
+"""
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from oscar.apps.catalogue.abstract_models import AbstractProduct
+
+
+class ProductKind(models.TextChoices):
+    BOXED_MEAL = "nasi_kotak", _("Boxed meal (nasi kotak)")
+    SNACK_BOX = "kudapan", _("Snack box (kudapan)")
+    BUFFET = "prasmanan", _("Buffet per person (prasmanan)")
+    DRINK = "minuman", _("Drinks (minuman)")
+    EVENT_PACKAGE = "tumpeng", _("Tumpeng / event package")
+    FASHION = "fashion", _("Fashion (batik…)")
+    CRAFT = "kriya", _("Crafts (kriya)")
+    SOUVENIR = "oleh_oleh", _("Souvenirs (oleh-oleh)")
+
+
+FOOD_KINDS = frozenset({"nasi_kotak", "kudapan", "prasmanan", "minuman", "tumpeng"})
+
+
+class SaleUnit(models.TextChoices):
+    BOX = "kotak", _("box")
+    PORTION = "porsi", _("portion")
+    PERSON = "orang", _("person")
+    PIECE = "pcs", _("piece")
+
+
+class CeilingKind(models.TextChoices):
+    """Which price ceiling (Standar Satuan Harga) a product's unit price counts against."""
+
+    MEAL = "makan", _("Meal")
+    SNACK = "kudapan", _("Snack")
+    NONE = "", _("None")
+
+
+class Product(AbstractProduct):
+    kind = models.CharField(_("kind"), max_length=20, choices=ProductKind.choices, blank=True, db_index=True)
+    sale_unit = models.CharField(_("unit"), max_length=10, choices=SaleUnit.choices, default=SaleUnit.PIECE)
+    ceiling_kind = models.CharField(
+        _("price ceiling kind"), max_length=10, choices=CeilingKind.choices, default="", blank=True
+    )
+    min_order_qty = models.PositiveIntegerField(
+        _("minimum order"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(100000)],
+        db_index=True,
+    )
+    lead_time_hours = models.PositiveIntegerField(
+        _("lead time (hours of notice)"), default=24, validators=[MaxValueValidator(24 * 60)], db_index=True
+    )
+    is_halal = models.BooleanField(_("halal"), default=False, db_index=True)
+    dietary_tags = models.JSONField(_("dietary tags"), default=list, blank=True)
+    contents = models.TextField(_("contents"), blank=True)
+
+    class Meta(AbstractProduct.Meta):
+        indexes = [models.Index(fields=["is_public", "-date_created"], name="product_public_newest")]
+
+    @property
+    def is_food(self) -> bool:
+        return self.kind in FOOD_KINDS
+
+
+from oscar.apps.catalogue.models import *  # noqa: E402,F403

@@ -5,32 +5,138 @@ so browsing and search are served by these querysets. They decide the
 select/prefetch, so a listing page's query count does not grow with its size.
 """
 
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
 from oscar.core.loading import get_model
 
 Product = get_model("catalogue", "Product")
 ProductImage = get_model("catalogue", "ProductImage")
 StockRecord = get_model("partner", "StockRecord")
 
+# Deliveries on a chosen date are planned for this hour (lead time counts up to it).
+DELIVERY_HOUR = 10
+SORTS = ("relevance", "pemerataan", "price_asc", "price_desc", "newest")
+_WORD = re.compile(r"\w+", re.UNICODE)
 
-def product_listing(*, query: str = "", categories=None) -> QuerySet:
-    """Public, sellable products of active partners, newest first."""
-    qs = (
-        Product.objects.browsable()
-        .filter(is_public=True, stockrecords__partner__is_active=True)
+
+@dataclass(frozen=True)
+class ListingFilters:
+    query: str = ""
+    categories: object = None  # a queryset/list of categories (one category and its descendants)
+    kind: str = ""
+    kecamatan_id: int | None = None
+    price_min: int | None = None
+    price_max: int | None = None
+    halal_only: bool = False
+    quantity: int | None = None  # "I need N": products whose minimum order is at most N
+    available_on: date | None = None
+    partner_id: int | None = None
+    sort: str = "newest"
+
+
+def _base() -> QuerySet:
+    """Public products of active partners, with what a product card needs, in a fixed number of queries."""
+    return (
+        Product.objects.filter(
+            structure__in=[Product.STANDALONE, Product.PARENT],
+            is_public=True,
+            stockrecords__partner__is_active=True,
+        )
         .select_related("product_class")
         .prefetch_related(
-            Prefetch("images", queryset=ProductImage.objects.order_by("display_order")),
+            Prefetch("images", queryset=ProductImage.objects.order_by("display_order", "pk")),
             Prefetch("stockrecords", queryset=StockRecord.objects.select_related("partner")),
-            "categories",
         )
-        .distinct()
-        .order_by("-date_created", "-pk")
     )
-    if query:
-        terms = query.split()
-        for term in terms[:8]:
-            qs = qs.filter(Q(title__icontains=term) | Q(description__icontains=term))
-    if categories is not None:
-        qs = qs.filter(categories__in=categories)
-    return qs
+
+
+def product_listing(*, query: str = "", categories=None) -> QuerySet:
+    """Public, sellable products of active partners, newest first (search optional)."""
+    return product_search(ListingFilters(query=query, categories=categories, sort="newest"))
+
+
+def _search(qs: QuerySet, text: str) -> tuple[QuerySet, bool]:
+    words = _WORD.findall(text.lower())[:8]
+    if not words:
+        return qs, False
+    if connection.vendor == "postgresql":
+        # Prefix match on stemmed words (makanan → makan:*), plus trigram near-misses on the title.
+        tsquery = " & ".join(f"{w}:*" for w in words)
+        qs = qs.extra(
+            where=[
+                "(catalogue_product.search_document @@ to_tsquery('indonesian', %s)"
+                " OR %s <%% catalogue_product.title)"
+            ],
+            params=[tsquery, " ".join(words)],
+        ).annotate(
+            rank=RawSQL(
+                "ts_rank(catalogue_product.search_document, to_tsquery('indonesian', %s))"
+                " + word_similarity(%s, catalogue_product.title)",
+                (tsquery, " ".join(words)),
+            )
+        )
+        return qs, True
+    # SQLite fallback: every word must appear in the title, description or contents.
+    for w in words:
+        qs = qs.filter(Q(title__icontains=w) | Q(description__icontains=w) | Q(contents__icontains=w))
+    return qs, False
+
+
+def product_search(filters: ListingFilters) -> QuerySet:
+    """Products matching the filters, in the requested order."""
+    qs = _base()
+    f = filters
+    if f.categories is not None:
+        qs = qs.filter(pk__in=Product.objects.filter(categories__in=f.categories).values("pk"))
+    if f.kind:
+        qs = qs.filter(kind=f.kind)
+    if f.partner_id:
+        qs = qs.filter(stockrecords__partner_id=f.partner_id)
+    if f.kecamatan_id:
+        qs = qs.filter(stockrecords__partner__kecamatan_id=f.kecamatan_id)
+    if f.price_min is not None:
+        qs = qs.filter(stockrecords__price__gte=f.price_min)
+    if f.price_max is not None:
+        qs = qs.filter(stockrecords__price__lte=f.price_max)
+    if f.halal_only:
+        qs = qs.filter(is_halal=True)
+    if f.quantity:
+        qs = qs.filter(min_order_qty__lte=f.quantity)
+    if f.available_on:
+        qs = _available_on(qs, f.available_on)
+    ranked = False
+    if f.query:
+        qs, ranked = _search(qs, f.query)
+    return qs.order_by(*_ordering(f.sort, ranked))
+
+
+def _available_on(qs: QuerySet, day: date) -> QuerySet:
+    """Products that can still be delivered on `day`: enough notice, kitchen open."""
+    delivery = timezone.make_aware(datetime.combine(day, time(DELIVERY_HOUR)))
+    hours = int((delivery - timezone.now()).total_seconds() // 3600)
+    if hours < 0:
+        return qs.none()
+    return (
+        qs.filter(lead_time_hours__lte=hours)
+        .exclude(stockrecords__partner__closed_weekdays__contains=str(day.weekday()))
+        .exclude(stockrecords__partner__closed_days__date=day)
+    )
+
+
+def _ordering(sort: str, ranked: bool) -> tuple:
+    if sort == "relevance":
+        return ("-rank", "-date_created", "-pk") if ranked else ("-date_created", "-pk")
+    if sort == "price_asc":
+        return ("stockrecords__price", "-pk")
+    if sort == "price_desc":
+        return ("-stockrecords__price", "-pk")
+    if sort == "pemerataan":
+        # Spread spending: vendors with the least platform sales in the last 90 days first.
+        return ("stockrecords__partner__sales_90d_idr", "-date_created", "-pk")
+    return ("-date_created", "-pk")

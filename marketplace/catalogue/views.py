@@ -1,32 +1,66 @@
-"""Catalogue browsing served from the database instead of haystack."""
+"""Catalogue browsing and search served from the database instead of haystack."""
 
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
-from oscar.apps.catalogue.views import ProductDetailView  # noqa: F401  (re-exported for get_class)
+from oscar.apps.catalogue.views import ProductDetailView as OscarProductDetailView
 from oscar.core.loading import get_model
 
-from marketplace.catalogue.selectors import product_listing
+from marketplace.catalogue.forms import ListingForm
+from marketplace.catalogue.selectors import ListingFilters, product_search
 
 Category = get_model("catalogue", "Category")
 
 
+def default_sort(user, query: str) -> str:
+    """Officers see Pemerataan first, so spending spreads over many MSMEs."""
+    if user.is_authenticated and user.has_perm("accounts.place_orders"):
+        return "pemerataan"
+    return "relevance" if query else "newest"
+
+
 class CatalogueView(ListView):
-    """All products of verified MSMEs, optionally narrowed by a search text `q`."""
+    """All products of verified MSMEs, narrowed by search text and filters."""
 
     context_object_name = "products"
     template_name = "oscar/catalogue/browse.html"
     paginate_by = 24
+    categories = None
 
     def get_queryset(self):
-        self.query = self.request.GET.get("q", "").strip()[:100]
-        return product_listing(query=self.query)
+        self.form = ListingForm(self.request.GET or None)
+        data = self.form.cleaned_data if self.form.is_valid() else {}
+        query = (data.get("q") or "").strip()
+        self.query = query
+        self.sort = data.get("sort") or default_sort(self.request.user, query)
+        kecamatan = data.get("kecamatan")
+        return product_search(
+            ListingFilters(
+                query=query,
+                categories=self.categories,
+                kind=data.get("kind") or "",
+                kecamatan_id=kecamatan.pk if kecamatan else None,
+                price_min=data.get("price_min"),
+                price_max=data.get("price_max"),
+                halal_only=bool(data.get("halal")),
+                quantity=data.get("quantity"),
+                available_on=data.get("available_on"),
+                sort=self.sort,
+            )
+        )
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["query"] = self.query
-        ctx["summary"] = _("Search results for “%s”") % self.query if self.query else _("All products")
+        params = self.request.GET.copy()
+        params.pop("page", None)
+        ctx.update(
+            form=self.form,
+            query=self.query,
+            sort=self.sort,
+            query_string=params.urlencode(),
+            summary=_("Search results for “%s”") % self.query if self.query else _("All products"),
+        )
         return ctx
 
 
@@ -42,14 +76,29 @@ class ProductCategoryView(CatalogueView):
         expected = self.category.get_absolute_url()
         if request.path != expected:
             return HttpResponsePermanentRedirect(expected)
+        self.categories = self.category.get_descendants_and_self()
         return super().get(request, *args, **kwargs)
-
-    def get_queryset(self):
-        self.query = ""
-        return product_listing(categories=self.category.get_descendants_and_self())
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["category"] = self.category
         ctx["summary"] = self.category.name
         return ctx
+
+
+class ProductDetailView(OscarProductDetailView):
+    """Oscar's product page; hidden when the product's MSME no longer sells."""
+
+    def get_object(self, queryset=None):
+        if hasattr(self, "object"):
+            return self.object
+        qs = (
+            get_model("catalogue", "Product")
+            .objects.select_related("product_class")
+            .prefetch_related("images", "stockrecords__partner__kecamatan")
+        )
+        return super().get_object(qs)
+
+    def is_viewable(self, product, request):
+        selling = any(sr.partner.is_active for sr in product.stockrecords.all())
+        return super().is_viewable(product, request) and (selling or request.user.is_staff)

@@ -5,12 +5,13 @@ from django.core.management.base import BaseCommand, CommandError
 
 from marketplace.regions.services import CityPackError, regions_load
 from procurement.budgets.services import budget_accounts_load
+from procurement.ceilings.services import price_ceilings_load
 from procurement.units.services import units_load
 
 
 class Command(BaseCommand):
     help = (
-        "Load a city's reference data (regions, government units, budget accounts) "
+        "Load a city's reference data (regions, government units, budget accounts, price ceilings) "
         "from its pack folder. Idempotent."
     )
 
@@ -33,9 +34,12 @@ class Command(BaseCommand):
             regions = regions_load(pack_dir=pack)
             units = units_load(pack_dir=pack)
             budget_accounts_load(path=Path(accounts or settings.SHARED_DATA_DIR / "budget-accounts.csv"))
+            ceilings = price_ceilings_load(path=pack / "price-ceilings.csv")
         except CityPackError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(
             f"Regions: {regions.created} created, {regions.updated} updated, {regions.unchanged} unchanged. "
-            f"Units: {units.created} created, {units.updated} updated, {units.unchanged} unchanged."
+            f"Units: {units.created} created, {units.updated} updated, {units.unchanged} unchanged. "
+            f"Price ceilings: {ceilings.created} created, {ceilings.updated} updated, "
+            f"{ceilings.unchanged} unchanged."
         )
