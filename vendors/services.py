@@ -134,10 +134,11 @@ def _sync_selling(vendor: Vendor) -> None:
         vendor.save(update_fields=["partner", "slug"])
         vendor.partner.users.add(vendor.owner)
     if vendor.partner is not None:
-        if vendor.partner.is_active != selling or vendor.partner.name != vendor.business_name[:128]:
-            vendor.partner.is_active = selling
-            vendor.partner.name = vendor.business_name[:128]
-            vendor.partner.save(update_fields=["is_active", "name"])
+        partner = vendor.partner
+        wanted = (selling, vendor.business_name[:128], vendor.kecamatan_id)
+        if (partner.is_active, partner.name, partner.kecamatan_id) != wanted:
+            partner.is_active, partner.name, partner.kecamatan_id = wanted
+            partner.save(update_fields=["is_active", "name", "kecamatan"])
     if selling:
         vendor.owner.groups.add(group)
     else:

@@ -25,6 +25,15 @@ class ProductKind(models.TextChoices):
 FOOD_KINDS = frozenset({"nasi_kotak", "kudapan", "prasmanan", "minuman", "tumpeng"})
 
 
+class DietaryTag(models.TextChoices):
+    VEGETARIAN = "vegetarian", _("vegetarian")
+    VEGAN = "vegan", _("vegan")
+    NUT_FREE = "tanpa_kacang", _("nut-free")
+    GLUTEN_FREE = "tanpa_gluten", _("gluten-free")
+    LOW_SUGAR = "rendah_gula", _("low sugar")
+    SPICY = "pedas", _("spicy")
+
+
 class SaleUnit(models.TextChoices):
     BOX = "kotak", _("box")
     PORTION = "porsi", _("portion")
@@ -65,6 +74,10 @@ class Product(AbstractProduct):
     @property
     def is_food(self) -> bool:
         return self.kind in FOOD_KINDS
+
+    def dietary_labels(self) -> list[str]:
+        labels = dict(DietaryTag.choices)
+        return [str(labels.get(tag, tag)) for tag in self.dietary_tags or []]
 
 
 from oscar.apps.catalogue.models import *  # noqa: E402,F403

@@ -140,3 +140,15 @@ def _ordering(sort: str, ranked: bool) -> tuple:
         # Spread spending: vendors with the least platform sales in the last 90 days first.
         return ("stockrecords__partner__sales_90d_idr", "-date_created", "-pk")
     return ("-date_created", "-pk")
+
+
+def partner_products(*, partner) -> QuerySet:
+    """All products of one MSME, paused ones included, for its own pages."""
+    return (
+        Product.objects.filter(stockrecords__partner=partner)
+        .prefetch_related(
+            Prefetch("images", queryset=ProductImage.objects.order_by("display_order", "pk")),
+            Prefetch("stockrecords", queryset=StockRecord.objects.filter(partner=partner)),
+        )
+        .order_by("-date_created", "-pk")
+    )

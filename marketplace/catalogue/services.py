@@ -1,0 +1,131 @@
+"""Writes for products: an MSME creates, edits, pauses and deletes its own.
+
+Every function checks that the product belongs to the given partner; the caller
+(the vendor pages) passes the partner of the logged-in owner, never one from input.
+"""
+
+from decimal import Decimal
+from uuid import uuid4
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils.text import slugify
+from oscar.core.loading import get_model
+
+from marketplace.catalogue.images import thumbnails_make
+from marketplace.catalogue.models import FOOD_KINDS
+
+Product = get_model("catalogue", "Product")
+ProductClass = get_model("catalogue", "ProductClass")
+ProductImage = get_model("catalogue", "ProductImage")
+Category = get_model("catalogue", "Category")
+StockRecord = get_model("partner", "StockRecord")
+OrderLine = get_model("order", "Line")
+
+PRODUCT_FIELDS = (
+    "title",
+    "description",
+    "kind",
+    "sale_unit",
+    "ceiling_kind",
+    "min_order_qty",
+    "lead_time_hours",
+    "is_halal",
+    "dietary_tags",
+    "contents",
+)
+
+
+class NotYourProduct(Exception):
+    """The product does not belong to this MSME."""
+
+
+def product_class_for(kind: str):
+    """One Oscar product class per kind; made-to-order goods track no stock."""
+    label = dict(Product._meta.get_field("kind").choices).get(kind, "Produk")
+    pc, _created = ProductClass.objects.get_or_create(
+        slug=kind or "produk", defaults={"name": str(label), "track_stock": False, "requires_shipping": True}
+    )
+    return pc
+
+
+def _category_for(kind: str):
+    label = str(dict(Product._meta.get_field("kind").choices).get(kind, "Lainnya"))
+    root_name = "Makanan & Minuman" if kind in FOOD_KINDS else "Produk UMKM"
+    root = Category.get_root_nodes().filter(name=root_name).first() or Category.add_root(name=root_name)
+    return root.get_children().filter(name=label).first() or root.add_child(name=label)
+
+
+def _attach_photo(product, photo: bytes, extension: str) -> None:
+    name = f"{slugify(product.title)[:40] or 'produk'}-{uuid4().hex[:8]}.{extension}"
+    image = ProductImage(product=product, display_order=product.images.count())
+    image.original.save(name, ContentFile(photo), save=False)
+    image.save()
+    thumbnails_make(original_name=image.original.name)
+
+
+@transaction.atomic
+def product_create(
+    *, partner, data: dict, price_idr: int, photo: bytes | None = None, photo_ext: str = "jpg"
+):
+    """Create a product of this MSME with its price (whole rupiah) and an optional photo."""
+    values = {k: data[k] for k in PRODUCT_FIELDS if k in data}
+    product = Product.objects.create(
+        product_class=product_class_for(values.get("kind", "")), is_public=True, **values
+    )
+    product.categories.add(_category_for(values.get("kind", "")))
+    StockRecord.objects.create(
+        product=product,
+        partner=partner,
+        partner_sku=f"P{partner.pk}-{product.pk}",
+        price=Decimal(int(price_idr)),
+        price_currency="IDR",
+    )
+    if photo:
+        _attach_photo(product, photo, photo_ext)
+    return product
+
+
+def _own(partner, product):
+    if not product.stockrecords.filter(partner=partner).exists():
+        raise NotYourProduct()
+
+
+@transaction.atomic
+def product_update(
+    *, partner, product, data: dict, price_idr: int, photo: bytes | None = None, photo_ext: str = "jpg"
+):
+    """Change a product's data and price; a new photo replaces the old ones."""
+    _own(partner, product)
+    old_kind = product.kind
+    for key in PRODUCT_FIELDS:
+        if key in data:
+            setattr(product, key, data[key])
+    if product.kind != old_kind:
+        product.product_class = product_class_for(product.kind)
+        product.categories.set([_category_for(product.kind)])
+    product.save()
+    StockRecord.objects.filter(product=product, partner=partner).update(price=Decimal(int(price_idr)))
+    if photo:
+        for image in product.images.all():
+            image.delete()
+        _attach_photo(product, photo, photo_ext)
+    return product
+
+
+def product_pause(*, partner, product, paused: bool) -> None:
+    """Hide a product from the catalogue (paused) or show it again."""
+    _own(partner, product)
+    product.is_public = not paused
+    product.save(update_fields=["is_public"])
+
+
+@transaction.atomic
+def product_delete(*, partner, product) -> None:
+    """Remove a product. Products already ordered are only hidden, so order history stays whole."""
+    _own(partner, product)
+    if OrderLine.objects.filter(product=product).exists():
+        product.is_public = False
+        product.save(update_fields=["is_public"])
+        return
+    product.delete()

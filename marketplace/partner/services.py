@@ -1,0 +1,65 @@
+"""Writes for partners (the Oscar side of an MSME)."""
+
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from oscar.core.loading import get_model
+
+Partner = get_model("partner", "Partner")
+ClosedDay = get_model("partner", "ClosedDay")
+Line = get_model("order", "Line")
+
+# Orders in these statuses never became sales.
+NOT_SALES = ("declined", "cancelled", "expired")
+
+
+def partner_sales_refresh(*, partner_ids=None, days: int = 90) -> int:
+    """Recompute each partner's platform sales of the last `days` days (sorts "Pemerataan").
+
+    Returns the number of partners updated."""
+    since = timezone.now() - timedelta(days=days)
+    partners = Partner.objects.all() if partner_ids is None else Partner.objects.filter(pk__in=partner_ids)
+    totals = dict(
+        Line.objects.filter(partner__in=partners, order__date_placed__gte=since)
+        .exclude(order__status__in=NOT_SALES)
+        .values_list("partner_id")
+        .annotate(total=Sum("line_price_incl_tax"))
+        .values_list("partner_id", "total")
+    )
+    changed = []
+    for partner in partners.only("pk", "sales_90d_idr"):
+        value = int(totals.get(partner.pk) or 0)
+        if partner.sales_90d_idr != value:
+            partner.sales_90d_idr = value
+            changed.append(partner)
+    Partner.objects.bulk_update(changed, ["sales_90d_idr"], batch_size=1000)
+    return len(changed)
+
+
+@transaction.atomic
+def partner_schedule_update(
+    *, partner, daily_capacity: int | None, closed_weekdays: list[int], closed_days: list[date]
+) -> None:
+    """Set capacity per day, weekly closing days and dated closures (future ones replace the old list)."""
+    partner.daily_capacity = daily_capacity
+    partner.closed_weekdays = "".join(str(d) for d in sorted(set(closed_weekdays)))
+    partner.save(update_fields=["daily_capacity", "closed_weekdays"])
+    today = timezone.localdate()
+    partner.closed_days.filter(date__gte=today).exclude(date__in=closed_days).delete()
+    existing = set(partner.closed_days.values_list("date", flat=True))
+    ClosedDay.objects.bulk_create(
+        [
+            ClosedDay(partner=partner, date=d)
+            for d in sorted(set(closed_days))
+            if d >= today and d not in existing
+        ]
+    )
+
+
+def partner_is_open(*, partner, day: date) -> bool:
+    """Whether the MSME takes deliveries on `day`."""
+    if str(day.weekday()) in partner.closed_weekdays:
+        return False
+    return not partner.closed_days.filter(date=day).exists()
