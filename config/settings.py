@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "procurement.units.apps.UnitsConfig",
     "procurement.budgets.apps.BudgetsConfig",
     "procurement.ceilings.apps.CeilingsConfig",
+    "procurement.ordering.apps.OrderingConfig",
     # Oscar, with the project's forks in the packages that own them.
     "oscar.config.Shop",
     "oscar.apps.analytics.apps.AnalyticsConfig",
@@ -296,6 +297,26 @@ THUMBNAIL_KVSTORE = "sorl.thumbnail.kvstores.cached_db_kvstore.KVStore"
 HAYSTACK_CONNECTIONS = {"default": {"ENGINE": "haystack.backends.simple_backend.SimpleEngine"}}
 HAYSTACK_SIGNAL_PROCESSOR = "haystack.signals.BaseSignalProcessor"  # no index to keep up to date
 OSCAR_EAGER_ALERTS = False  # made-to-order food: no stock alerts
+
+# Order statuses (stable English codes; Indonesian labels in procurement.ordering.models).
+OSCAR_INITIAL_ORDER_STATUS = "awaiting_vendor"
+OSCAR_ORDER_STATUS_PIPELINE = {
+    "pending_approval": ("awaiting_vendor", "cancelled", "expired"),
+    "awaiting_vendor": ("confirmed", "declined", "cancelled", "expired"),
+    "confirmed": ("delivered", "cancelled"),
+    "delivered": ("received",),
+    "received": ("paid",),
+    "paid": (),
+    "declined": (),
+    "cancelled": (),
+    "expired": (),
+}
+OSCAR_ORDER_STATUS_CASCADE = {}
+
+# --- Ordering rules ---------------------------------------------------------------
+
+ORDER_MAX_TOTAL_IDR = env.int("ORDER_MAX_TOTAL_IDR", default=50_000_000)
+VENDOR_CONFIRM_HOURS = env.int("VENDOR_CONFIRM_HOURS", default=24)
 
 # --- City ---------------------------------------------------------------------
 

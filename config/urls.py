@@ -25,6 +25,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("search/", CatalogueView.as_view(), name="product-search"),
     path("", include("vendors.urls")),
+    path("", include("procurement.ordering.urls")),
     path("accounts/", include("allauth.urls")),
     *oscar_account_redirects,
     path("", include(apps.get_app_config("oscar").urls[0])),

@@ -74,3 +74,48 @@ class BudgetLine(models.Model):
     @property
     def available_idr(self) -> int:
         return self.pagu_idr - self.committed_idr - self.realized_idr
+
+
+class LedgerEntry(models.Model):
+    """One movement of a budget line, append-only: commit, release or realize.
+
+    commit: an order reserves money (committed +). release: a reservation ends
+    (committed −). realize: a reservation is paid (committed −, realized +).
+    The line's committed and realized figures are the sums of these entries.
+    """
+
+    class Kind(models.TextChoices):
+        COMMIT = "commit", _("Commit")
+        RELEASE = "release", _("Release")
+        REALIZE = "realize", _("Realize")
+
+    line = models.ForeignKey(BudgetLine, on_delete=models.PROTECT, related_name="ledger")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    amount_idr = models.BigIntegerField(_("amount (Rp)"))
+    order = models.ForeignKey(
+        "order.Order", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ("-created_at", "-pk")
+        verbose_name = _("ledger entry")
+        verbose_name_plural = _("ledger entries")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_idr__gt=0), name="ledgerentry_amount_positive")
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.amount_idr} ({self.line_id})"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Ledger entries are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Ledger entries are append-only")

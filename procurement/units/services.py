@@ -3,10 +3,11 @@
 import csv
 from pathlib import Path
 
+from django.contrib.auth.models import Group
 from django.db import transaction
 
 from marketplace.regions.services import CityPackError, LoadReport
-from procurement.units.models import Unit
+from procurement.units.models import Membership, Unit
 
 UNIT_COLUMNS = ("code", "name", "short_name", "kind")
 
@@ -38,3 +39,24 @@ def units_load(*, pack_dir: Path) -> LoadReport:
             else:
                 report.unchanged += 1
     return report
+
+
+ROLE_GROUPS = {"pemesan": "Pemesan OPD", "ppk": "PPK", "bendahara": "Bendahara"}
+
+
+@transaction.atomic
+def membership_grant(*, user, unit: Unit, role: str):
+    """Let `user` act for `unit` in `role`; the role's group gives the permissions."""
+    membership, _created = Membership.objects.update_or_create(
+        user=user, unit=unit, role=role, defaults={"is_active": True}
+    )
+    user.groups.add(Group.objects.get(name=ROLE_GROUPS[role]))
+    return membership
+
+
+@transaction.atomic
+def membership_revoke(*, user, unit: Unit, role: str) -> None:
+    """Stop `user` acting for `unit` in `role`; the group goes when no unit is left."""
+    Membership.objects.filter(user=user, unit=unit, role=role).update(is_active=False)
+    if not Membership.objects.filter(user=user, role=role, is_active=True).exists():
+        user.groups.remove(Group.objects.get(name=ROLE_GROUPS[role]))

@@ -1,0 +1,33 @@
+"""Reads of budget lines and their ledger."""
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from procurement.budgets.models import BudgetLine
+from procurement.units.models import Membership
+
+
+def food_lines_for(*, user, year: int | None = None) -> QuerySet:
+    """This year's food budget lines of the units the user orders for."""
+    year = year or timezone.localdate().year
+    return (
+        BudgetLine.objects.filter(
+            unit__memberships__user=user,
+            unit__memberships__role=Membership.Role.BUYER,
+            unit__memberships__is_active=True,
+            account__kind="makan_minum",
+            fiscal_year=year,
+        )
+        .select_related("unit", "account")
+        .order_by("unit__name", "sub_activity_code", "account__code")
+    )
+
+
+def lines_visible_to(*, user) -> QuerySet:
+    """Lines of every unit where the user holds any role."""
+    return (
+        BudgetLine.objects.filter(unit__memberships__user=user, unit__memberships__is_active=True)
+        .select_related("unit", "account")
+        .distinct()
+        .order_by("-fiscal_year", "unit__name", "account__code")
+    )

@@ -1,0 +1,73 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from procurement.ordering.models import OrderStatus
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+    )
+
+
+class ReceiptForm(forms.Form):
+    """The BAST: quantity received per line (at most what was ordered), notes and a rating."""
+
+    notes = forms.CharField(
+        label=_("Notes"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+    )
+    rating = forms.TypedChoiceField(
+        label=_("Rate the MSME"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "—")] + [(i, "★" * i) for i in range(5, 0, -1)],
+        widget=forms.Select(attrs={"class": "form-control"}),
+    )
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+    )
+
+    def __init__(self, *args, lines=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lines = list(lines)
+        for line in self.lines:
+            self.fields[f"qty_{line.pk}"] = forms.IntegerField(
+                label=f"{line.title} ({_('ordered')} {line.quantity})",
+                min_value=0,
+                max_value=line.quantity,
+                initial=line.quantity,
+                widget=forms.NumberInput(attrs={"class": "form-control", "inputmode": "numeric"}),
+            )
+
+    def quantities(self) -> dict[int, int]:
+        return {line.pk: self.cleaned_data[f"qty_{line.pk}"] for line in self.lines}
+
+
+class OrderFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("All"))] + OrderStatus.choices
+    )
+    event = forms.CharField(label=_("Event"), required=False, max_length=100)
+    month = forms.DateField(
+        label=_("Month"),
+        required=False,
+        input_formats=["%Y-%m"],
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+    )
+    budget_line = forms.IntegerField(label=_("Budget line"), required=False, widget=forms.HiddenInput)
+    partner = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "form-control form-control-sm")

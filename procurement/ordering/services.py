@@ -1,0 +1,351 @@
+"""Writes for unit orders: place against a budget line, approve, confirm, deliver, receive.
+
+An order and its budget commitment are created in one transaction; every move that
+ends an order (decline, cancel, expiry, PPK rejection) releases what it holds, and the
+BAST releases what was not received.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from oscar.core.loading import get_class, get_model
+
+from procurement.budgets.models import BudgetLine
+from procurement.budgets.services import BudgetExceeded, budget_commit, budget_release
+from procurement.ordering import checks, notifications
+from procurement.ordering.models import (
+    Event,
+    OrderAction,
+    OrderStatus,
+    Receipt,
+    ReceiptLine,
+    UnitOrder,
+    VendorRating,
+)
+from procurement.units.models import Membership
+from procurement.units.selectors import holds_role
+
+OrderCreator = get_class("order.utils", "OrderCreator")
+OrderTotalCalculator = get_class("checkout.calculators", "OrderTotalCalculator")
+Repository = get_class("shipping.repository", "Repository")
+partner_sales_refresh = get_class("partner.services", "partner_sales_refresh")
+Partner = get_model("partner", "Partner")
+ShippingAddress = get_model("order", "ShippingAddress")
+Country = get_model("address", "Country")
+S = OrderStatus
+
+
+class OrderRefused(Exception):
+    """The order cannot be placed; `problems` holds every reason with its numbers."""
+
+    def __init__(self, problems: list[checks.Problem]):
+        super().__init__("; ".join(p.message for p in problems))
+        self.problems = problems
+
+    @property
+    def codes(self) -> set[str]:
+        return {p.code for p in self.problems}
+
+
+class NotAllowed(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class EventData:
+    name: str
+    starts_at: datetime
+    venue: str
+    participants: int
+    contact_name: str
+    contact_phone: str
+
+
+def _refuse(code: str, message: str):
+    raise OrderRefused([checks.Problem(code, message)])
+
+
+@transaction.atomic
+def order_place(*, officer, basket, event: EventData, budget_line: BudgetLine) -> UnitOrder:
+    """Place a catering order for a unit and commit its amount against the budget line."""
+    if basket.is_empty:
+        _refuse("empty", _("The basket is empty."))
+    if not holds_role(user=officer, unit=budget_line.unit, role=Membership.Role.BUYER):
+        _refuse("not_member", _("You do not order for %(unit)s.") % {"unit": budget_line.unit})
+    if not budget_line.account.is_food:
+        _refuse(
+            "not_food_account",
+            _("Budget account %(code)s is not a food and drink account.")
+            % {"code": budget_line.account.code},
+        )
+    partner = checks.basket_partner(basket)
+    if partner is None:
+        _refuse("mixed_vendors", _("A basket may hold the products of one MSME only."))
+    # Lock the budget line, then the MSME: concurrent orders on either queue here.
+    line = BudgetLine.objects.select_for_update().select_related("account", "unit").get(pk=budget_line.pk)
+    partner = Partner.objects.select_for_update().get(pk=partner.pk)
+    if not partner.is_active:
+        _refuse("vendor_inactive", _("%(vendor)s does not sell at the moment.") % {"vendor": partner.name})
+
+    shipping_method = Repository().get_default_shipping_method(basket=basket)
+    shipping_charge = shipping_method.calculate(basket)
+    total = OrderTotalCalculator().calculate(basket, shipping_charge)
+    total_idr = int(total.incl_tax)
+    portions = checks.food_portions(basket)
+    problems = (
+        checks.line_problems(basket=basket, budget_line=line, delivery_at=event.starts_at)
+        + checks.vendor_problems(partner=partner, delivery_at=event.starts_at, portions=portions)
+        + checks.total_problems(total_idr=total_idr, budget_line=line)
+    )
+    if problems:
+        raise OrderRefused(problems)
+
+    unit = line.unit
+    ev = Event.objects.create(unit=unit, created_by=officer, **event.__dict__)
+    address = ShippingAddress.objects.create(
+        first_name=event.contact_name[:255],
+        line1=event.venue[:255],
+        line4="Semarang",
+        phone_number="",
+        notes=_("Event: %(name)s, %(participants)s participants")
+        % {"name": event.name, "participants": event.participants},
+        country=Country.objects.get_or_create(
+            iso_3166_1_a2="ID",
+            defaults={"name": "Indonesia", "printable_name": "Indonesia", "is_shipping_country": True},
+        )[0],
+    )
+    status = S.PENDING_APPROVAL if total_idr > unit.approval_threshold_idr else S.AWAITING_VENDOR
+    order = OrderCreator().place_order(
+        basket=basket,
+        total=total,
+        shipping_method=shipping_method,
+        shipping_charge=shipping_charge,
+        user=officer,
+        shipping_address=address,
+        status=status,
+    )
+    unit_order = UnitOrder.objects.create(
+        order=order,
+        event=ev,
+        unit=unit,
+        budget_line=line,
+        partner=partner,
+        officer=officer,
+        status=status,
+        total_idr=total_idr,
+        delivery_at=event.starts_at,
+        portions=portions,
+    )
+    if status == S.AWAITING_VENDOR:
+        _set_vendor_deadline(unit_order)
+    try:
+        budget_commit(
+            line=line,
+            amount_idr=total_idr,
+            order=order,
+            actor=officer,
+            note=_("Order %(number)s") % {"number": order.number},
+        )
+    except BudgetExceeded as exc:  # defensive: the check above ran under the same lock
+        raise OrderRefused([checks.Problem("budget", exc.message)]) from exc
+    OrderAction.objects.create(unit_order=unit_order, actor=officer, action="place", to_status=status)
+    basket.submit()
+    transaction.on_commit(lambda: partner_sales_refresh(partner_ids=[partner.pk]))
+    transaction.on_commit(lambda: notifications.order_notify(unit_order=unit_order, action="place"))
+    return unit_order
+
+
+def _set_vendor_deadline(unit_order: UnitOrder) -> None:
+    """The MSME answers within the set hours, and never later than the lead time before delivery."""
+    lead = max(
+        (
+            line.product.lead_time_hours
+            for line in unit_order.order.lines.select_related("product")
+            if line.product
+        ),
+        default=0,
+    )
+    deadline = min(
+        timezone.now() + timedelta(hours=settings.VENDOR_CONFIRM_HOURS),
+        unit_order.delivery_at - timedelta(hours=lead),
+    )
+    unit_order.vendor_deadline = max(deadline, timezone.now())
+    unit_order.save(update_fields=["vendor_deadline"])
+
+
+# --- Moves -------------------------------------------------------------------------------
+
+# action: (from statuses, to status, who, reason required)
+MOVES = {
+    "approve": ((S.PENDING_APPROVAL,), S.AWAITING_VENDOR, "ppk", False),
+    "reject_approval": ((S.PENDING_APPROVAL,), S.CANCELLED, "ppk", True),
+    "confirm": ((S.AWAITING_VENDOR,), S.CONFIRMED, "vendor", False),
+    "decline": ((S.AWAITING_VENDOR,), S.DECLINED, "vendor", True),
+    "cancel": ((S.PENDING_APPROVAL, S.AWAITING_VENDOR), S.CANCELLED, "buyer", False),
+    "cancel_confirmed": ((S.CONFIRMED,), S.CANCELLED, "buyer", True),
+    "deliver": ((S.CONFIRMED,), S.DELIVERED, "vendor", False),
+    "expire": ((S.AWAITING_VENDOR, S.PENDING_APPROVAL), S.EXPIRED, "system", False),
+}
+RELEASING = {S.CANCELLED, S.DECLINED, S.EXPIRED}
+
+
+def actor_may(*, unit_order: UnitOrder, actor, who: str) -> bool:
+    if who == "system":
+        return actor is None
+    if actor is None or not actor.is_authenticated:
+        return False
+    if who == "vendor":
+        return unit_order.partner.users.filter(pk=actor.pk).exists()
+    role = {"ppk": Membership.Role.PPK, "buyer": Membership.Role.BUYER}[who]
+    return holds_role(user=actor, unit=unit_order.unit, role=role)
+
+
+def can_move(*, unit_order: UnitOrder, action: str, actor) -> bool:
+    sources, _target, who, _reason = MOVES[action]
+    return unit_order.status in sources and actor_may(unit_order=unit_order, actor=actor, who=who)
+
+
+@transaction.atomic
+def order_move(*, unit_order: UnitOrder, action: str, actor, reason: str = "") -> UnitOrder:
+    """Apply one move of the order's life, by an actor allowed to make it."""
+    if action not in MOVES:
+        raise NotAllowed(_("Unknown action."))
+    sources, target, who, needs_reason = MOVES[action]
+    uo = (
+        UnitOrder.objects.select_for_update()
+        .select_related("order", "partner", "unit", "budget_line")
+        .get(pk=unit_order.pk)
+    )
+    if uo.status not in sources:
+        raise NotAllowed(
+            _("This order is “%(status)s”: that is no longer possible.") % {"status": uo.get_status_display()}
+        )
+    if not actor_may(unit_order=uo, actor=actor, who=who):
+        raise NotAllowed(_("You may not do this for this order."))
+    if needs_reason and not reason.strip():
+        raise NotAllowed(_("Give a reason."))
+    _set_status(uo, target, actor=actor, action=action, reason=reason)
+    if target == S.AWAITING_VENDOR:
+        _set_vendor_deadline(uo)
+    if target in RELEASING:
+        budget_release(
+            line=uo.budget_line,
+            order=uo.order,
+            actor=actor,
+            note=_("%(action)s: order %(number)s") % {"action": action, "number": uo.order.number},
+        )
+        transaction.on_commit(lambda: partner_sales_refresh(partner_ids=[uo.partner_id]))
+    transaction.on_commit(lambda: notifications.order_notify(unit_order=uo, action=action, reason=reason))
+    return uo
+
+
+def _set_status(uo: UnitOrder, target: str, *, actor, action: str, reason: str = "") -> None:
+    OrderAction.objects.create(
+        unit_order=uo,
+        actor=actor,
+        action=action,
+        from_status=uo.status,
+        to_status=target,
+        reason=reason.strip(),
+    )
+    uo.order.set_status(target)  # Oscar's pipeline check, and its OrderStatusChange record
+    uo.status = target
+    uo.save(update_fields=["status"])
+
+
+def order_expire_if_due(*, unit_order: UnitOrder, now=None) -> bool:
+    """Expire an order the MSME did not answer in time (also called lazily when it is opened)."""
+    now = now or timezone.now()
+    if (
+        unit_order.status == S.AWAITING_VENDOR
+        and unit_order.vendor_deadline
+        and unit_order.vendor_deadline < now
+    ):
+        order_move(unit_order=unit_order, action="expire", actor=None)
+        return True
+    if unit_order.status == S.PENDING_APPROVAL and unit_order.delivery_at < now:
+        order_move(unit_order=unit_order, action="expire", actor=None)
+        return True
+    return False
+
+
+def orders_expire(*, now=None) -> int:
+    """Expire every overdue order (for cron); returns how many."""
+    now = now or timezone.now()
+    due = UnitOrder.objects.filter(
+        status=S.AWAITING_VENDOR, vendor_deadline__lt=now
+    ) | UnitOrder.objects.filter(status=S.PENDING_APPROVAL, delivery_at__lt=now)
+    return sum(order_expire_if_due(unit_order=uo, now=now) for uo in due)
+
+
+@transaction.atomic
+def order_receive(
+    *,
+    unit_order: UnitOrder,
+    officer,
+    quantities: dict[int, int],
+    notes: str = "",
+    rating: int | None = None,
+    comment: str = "",
+) -> Receipt:
+    """Sign the BAST: what arrived becomes the payable, the rest of the commitment is released."""
+    uo = (
+        UnitOrder.objects.select_for_update()
+        .select_related("order", "unit", "budget_line")
+        .get(pk=unit_order.pk)
+    )
+    if uo.status != S.DELIVERED:
+        raise NotAllowed(_("Only a delivered order can be received."))
+    if not actor_may(unit_order=uo, actor=officer, who="buyer"):
+        raise NotAllowed(_("You may not do this for this order."))
+    lines = list(uo.order.lines.all())
+    amount = 0
+    for line in lines:
+        qty = quantities.get(line.pk, line.quantity)
+        if qty < 0 or qty > line.quantity:
+            raise NotAllowed(
+                _("%(product)s: received quantity must be between 0 and %(max)s.")
+                % {"product": line.title, "max": line.quantity}
+            )
+        amount += int(line.unit_price_incl_tax) * qty
+    if rating is not None and not 1 <= rating <= 5:
+        raise NotAllowed(_("The rating is 1 to 5."))
+    year = timezone.localdate().year
+    seq = Receipt.objects.filter(number__startswith=f"BAST/{uo.unit.code}/{year}/").count() + 1
+    receipt = Receipt.objects.create(
+        unit_order=uo,
+        number=f"BAST/{uo.unit.code}/{year}/{seq:05d}",
+        received_by=officer,
+        notes=notes.strip(),
+        amount_idr=amount,
+    )
+    ReceiptLine.objects.bulk_create(
+        [
+            ReceiptLine(receipt=receipt, line=line, quantity_received=quantities.get(line.pk, line.quantity))
+            for line in lines
+        ]
+    )
+    uo.payable_idr = amount
+    uo.save(update_fields=["payable_idr"])
+    _set_status(uo, S.RECEIVED, actor=officer, action="receive", reason=notes)
+    if uo.total_idr > amount:
+        budget_release(
+            line=uo.budget_line,
+            order=uo.order,
+            amount_idr=uo.total_idr - amount,
+            actor=officer,
+            note=_("Not received: order %(number)s") % {"number": uo.order.number},
+        )
+    if rating:
+        VendorRating.objects.create(
+            unit_order=uo, partner_id=uo.partner_id, score=rating, comment=comment.strip()
+        )
+    transaction.on_commit(lambda: partner_sales_refresh(partner_ids=[uo.partner_id]))
+    transaction.on_commit(lambda: notifications.order_notify(unit_order=uo, action="receive"))
+    return receipt

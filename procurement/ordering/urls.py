@@ -1,0 +1,12 @@
+from django.urls import path
+
+from procurement.ordering import views
+
+app_name = "ordering"
+urlpatterns = [
+    path("pesanan/", views.UnitOrderListView.as_view(), name="order-list"),
+    path("pesanan/<int:pk>/", views.OrderDetailView.as_view(), name="order-detail"),
+    path("pesanan/<int:pk>/terima/", views.OrderReceiveView.as_view(), name="order-receive"),
+    path("pesanan/<int:pk>/<slug:action>/", views.OrderActionView.as_view(), name="order-action"),
+    path("umkm/pesanan/", views.VendorOrderListView.as_view(), name="vendor-orders"),
+]

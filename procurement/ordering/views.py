@@ -1,0 +1,155 @@
+"""Order pages for officers, PPK, treasurers and MSMEs: each sees only their own."""
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import ListView
+
+from procurement.ordering import selectors, services
+from procurement.ordering.forms import OrderFilterForm, ReasonForm, ReceiptForm
+from procurement.ordering.models import OrderStatus
+
+ACTIONS = ("approve", "reject_approval", "confirm", "decline", "cancel", "cancel_confirmed", "deliver")
+
+
+def visible_order(request, pk):
+    """The order if the user acts for its unit or owns its MSME; 404 for everyone else."""
+    unit_order = selectors.orders_visible_to(request.user).filter(pk=pk).first()
+    if unit_order is None:
+        raise Http404()
+    return unit_order
+
+
+class OrderDetailView(LoginRequiredMixin, View):
+    template_name = "ordering/order_detail.html"
+
+    def get(self, request, pk, receipt_form=None, status=200):
+        unit_order = visible_order(request, pk)
+        if services.order_expire_if_due(unit_order=unit_order):
+            unit_order = visible_order(request, pk)
+            messages.warning(
+                request, _("The MSME did not answer in time: the order expired and the budget was released.")
+            )
+        lines = list(unit_order.order.lines.all())
+        can = {a: services.can_move(unit_order=unit_order, action=a, actor=request.user) for a in ACTIONS}
+        can_receive = unit_order.status == OrderStatus.DELIVERED and services.actor_may(
+            unit_order=unit_order, actor=request.user, who="buyer"
+        )
+        return render(
+            request,
+            self.template_name,
+            {
+                "uo": unit_order,
+                "order": unit_order.order,
+                "lines": lines,
+                "can": can,
+                "can_receive": can_receive,
+                "reason_form": ReasonForm(),
+                "receipt_form": receipt_form or (ReceiptForm(lines=lines) if can_receive else None),
+                "actions": unit_order.actions.select_related("actor"),
+                "receipt": getattr(unit_order, "receipt", None),
+            },
+            status=status,
+        )
+
+
+class OrderActionView(LoginRequiredMixin, View):
+    def post(self, request, pk, action):
+        unit_order = visible_order(request, pk)
+        if action not in ACTIONS:
+            raise Http404()
+        form = ReasonForm(request.POST)
+        reason = form.cleaned_data["reason"] if form.is_valid() else ""
+        try:
+            services.order_move(unit_order=unit_order, action=action, actor=request.user, reason=reason)
+        except services.NotAllowed as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Saved. Everyone involved has been notified."))
+        return redirect("ordering:order-detail", pk=pk)
+
+
+class OrderReceiveView(OrderDetailView):
+    def post(self, request, pk):
+        unit_order = visible_order(request, pk)
+        form = ReceiptForm(request.POST, lines=unit_order.order.lines.all())
+        if not form.is_valid():
+            return self.get(request, pk, receipt_form=form, status=400)
+        try:
+            services.order_receive(
+                unit_order=unit_order,
+                officer=request.user,
+                quantities=form.quantities(),
+                notes=form.cleaned_data["notes"],
+                rating=form.cleaned_data["rating"],
+                comment=form.cleaned_data["comment"],
+            )
+        except services.NotAllowed as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Receipt (BAST) signed. The received amount is now payable."))
+        return redirect("ordering:order-detail", pk=pk)
+
+
+class UnitOrderListView(LoginRequiredMixin, ListView):
+    """The officer's and the unit's order history, with totals per event, month and budget line."""
+
+    template_name = "ordering/order_list.html"
+    context_object_name = "orders"
+    paginate_by = 25
+
+    def get_queryset(self):
+        self.form = OrderFilterForm(self.request.GET or None)
+        d = self.form.cleaned_data if self.form.is_valid() else {}
+        self.filtered = selectors.filter_orders(
+            selectors.unit_orders_for(self.request.user),
+            selectors.OrderFilters(
+                status=d.get("status") or "",
+                event=d.get("event") or "",
+                partner_id=d.get("partner"),
+                month=d.get("month"),
+                budget_line_id=d.get("budget_line"),
+            ),
+        )
+        return self.filtered.order_by("-created_at", "-pk")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        params = self.request.GET.copy()
+        params.pop("page", None)
+        ctx.update(
+            form=self.form, totals=selectors.spending_totals(self.filtered), query_string=params.urlencode()
+        )
+        return ctx
+
+
+class VendorOrderListView(LoginRequiredMixin, ListView):
+    """Incoming orders of the MSME, by date of delivery; and a day's production list."""
+
+    template_name = "ordering/vendor_orders.html"
+    context_object_name = "orders"
+    paginate_by = 25
+
+    def get_queryset(self):
+        qs = selectors.vendor_orders_for(self.request.user)
+        self.show = self.request.GET.get("show", "open")
+        if self.show == "open":
+            qs = qs.filter(status__in=("awaiting_vendor", "confirmed", "pending_approval"))
+        return qs
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        try:
+            day = date.fromisoformat(self.request.GET.get("day", ""))
+        except ValueError:
+            day = timezone.localdate()
+        ctx.update(
+            show=self.show, day=day, production=selectors.production_list(user=self.request.user, day=day)
+        )
+        return ctx
