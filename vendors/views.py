@@ -16,7 +16,8 @@ from vendors.models import Vendor, VendorDocument
 from vendors.uploads import UploadRejected
 from vendors.validators import mask_nik
 
-product_listing = get_class("catalogue.selectors", "product_listing")
+product_search = get_class("catalogue.selectors", "product_search")
+ListingFilters = get_class("catalogue.selectors", "ListingFilters")
 LOCKED = (Vendor.Status.SUBMITTED, Vendor.Status.REJECTED)
 
 
@@ -300,5 +301,5 @@ class VendorPublicView(DetailView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["products"] = product_listing().filter(stockrecords__partner=self.object.partner)[:48]
+        ctx["products"] = product_search(ListingFilters(partner_id=self.object.partner_id))[:48]
         return ctx
