@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "procurement.budgets.apps.BudgetsConfig",
     "procurement.ceilings.apps.CeilingsConfig",
     "procurement.ordering.apps.OrderingConfig",
+    "procurement.guide.apps.GuideConfig",
     # Oscar, with the project's forks in the packages that own them.
     "oscar.config.Shop",
     "oscar.apps.analytics.apps.AnalyticsConfig",
@@ -102,7 +103,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "marketplace.common.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
