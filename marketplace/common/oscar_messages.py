@@ -70,6 +70,10 @@ ACCOUNT = (
 # header, the basket and the account pages.
 CORRECTED = (
     _("Account"),
+    _("Go"),
+    _("Submitting..."),
+    _("Basket total:"),
+    _("Price (incl. tax)"),
     _("Login or register"),
     _("Register"),
     _("Dashboard"),
