@@ -4,6 +4,8 @@ BAST (Berita Acara Serah Terima): the receipt record the officer signs when the
 goods arrive; the received amount becomes the payable.
 """
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -147,3 +149,38 @@ class VendorRating(models.Model):
 
     def __str__(self):
         return f"{self.partner}: {self.score}"
+
+
+def _seal_code() -> str:
+    return secrets.token_urlsafe(16)
+
+
+class DocumentSeal(models.Model):
+    """What a printed order letter or BAST said, found again by the code in its QR.
+
+    Made when the document is first printed; the public verification page shows these
+    figures only (number, date, amount), so a changed paper copy is caught without
+    revealing anything about the people who signed it.
+    """
+
+    class Kind(models.TextChoices):
+        ORDER_LETTER = "order_letter", _("Order letter (surat pesanan)")
+        BAST = "bast", _("Receipt (BAST)")
+
+    kind = models.CharField(_("document"), max_length=20, choices=Kind.choices)
+    unit_order = models.ForeignKey(UnitOrder, on_delete=models.PROTECT, related_name="seals")
+    number = models.CharField(_("number"), max_length=80)
+    issued_on = models.DateField(_("date"))
+    amount_idr = models.BigIntegerField(_("amount (Rp)"))
+    code = models.CharField(_("verification code"), max_length=32, unique=True, default=_seal_code)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("document seal")
+        verbose_name_plural = _("document seals")
+        constraints = [
+            models.UniqueConstraint(fields=["unit_order", "kind"], name="documentseal_one_per_kind")
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.number}"

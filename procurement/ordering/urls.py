@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from procurement.ordering import views
 
@@ -9,4 +9,5 @@ urlpatterns = [
     path("pesanan/<int:pk>/terima/", views.OrderReceiveView.as_view(), name="order-receive"),
     path("pesanan/<int:pk>/<slug:action>/", views.OrderActionView.as_view(), name="order-action"),
     path("umkm/pesanan/", views.VendorOrderListView.as_view(), name="vendor-orders"),
+    path("", include("procurement.ordering.document_views")),  # PDFs and their public check
 ]
