@@ -1,0 +1,816 @@
+"""The demo MSMEs: owners, registrations, Oscar partners and their products.
+
+Used by `manage.py seed_demo` only. Two sizes:
+
+- the demo world: about 30 approved MSMEs with hand-written Indonesian names spread over
+  the city's kecamatan, plus one or two in every other status, each with a verified
+  owner account (``umkm01@demo.guloasem.id``…) and products with generated photos;
+- the city scale (`city_vendors_seed`): tens of thousands of generated MSMEs and
+  products, bulk-inserted in batches, for benchmarks. Their owners get unusable
+  passwords and their products share a small pool of photos.
+
+Identity numbers are structurally valid but made up: NIK = city code (33 74) +
+kecamatan (2) + DDMMYY (day + 40 for women) + serial (4); demo MSMEs use serials
+0001–4999, city-scale ones 5001–9999, so the two never collide. NIB = 13 digits,
+prefix 91201 (demo) or 91209 (city).
+
+Idempotent: rows are found by natural keys (owner e-mail; a demo product by its
+partner and title, a city-scale one by its code) and only created when missing.
+Bulk inserts rely on the database returning the new ids (PostgreSQL, SQLite ≥ 3.35).
+"""
+
+import io
+import random
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from oscar.core.loading import get_model
+from PIL import Image, ImageDraw
+
+from marketplace.accounts import roles
+from marketplace.catalogue import demo as catalogue_demo
+from marketplace.catalogue.demo import (
+    PRODUCT_TEMPLATES,
+    TEMPLATES_BY_TITLE,
+    CatalogueRefs,
+    ProductRow,
+    font_load,
+)
+from marketplace.catalogue.models import FOOD_KINDS
+from marketplace.regions.models import Region
+from vendors import selectors
+from vendors.models import Vendor, VendorDecision, VendorDocument
+from vendors.uploads import store_private
+
+Partner = get_model("partner", "Partner")
+Product = get_model("catalogue", "Product")
+User = get_user_model()
+
+DEMO_DOMAIN = "demo.guloasem.id"
+CITY_EMAIL_PREFIX = "umkm-city-"
+CITY_SERIAL_START = 5001
+# NIK serials are 4 digits: each of the 16 kecamatan codes has 4999 city-scale serials.
+CITY_VENDORS_MAX = 16 * (9999 - CITY_SERIAL_START + 1)
+
+S = Vendor.Status
+
+
+def demo_owner_email(no: int) -> str:
+    return f"umkm{no:02d}@{DEMO_DOMAIN}"
+
+
+def city_owner_email(no: int) -> str:
+    return f"{CITY_EMAIL_PREFIX}{no:05d}@{DEMO_DOMAIN}"
+
+
+def user_ensure(
+    *, email: str, full_name: str, password_hash: str, groups: Iterable[Group] = (), **extra
+) -> tuple[User, bool]:
+    """A user with a verified primary e-mail address, created with `password_hash` if missing.
+
+    An existing user keeps its password and flags; only missing role groups and a missing
+    verified address are added.
+    """
+    first_name, _, last_name = full_name.partition(" ")
+    user, created = User.objects.get_or_create(
+        email=email,
+        defaults={"first_name": first_name, "last_name": last_name, "password": password_hash, **extra},
+    )
+    address, _ = EmailAddress.objects.get_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True}
+    )
+    if not (address.verified and address.primary):
+        address.verified = address.primary = True
+        address.save(update_fields=["verified", "primary"])
+    missing = set(groups) - set(user.groups.all())
+    if missing:
+        user.groups.add(*missing)
+    return user, created
+
+
+# --- City reference data -----------------------------------------------------------
+
+
+@dataclass
+class District:
+    """A kecamatan with its kelurahan, and the two digits it has in a NIK."""
+
+    region: Region
+    villages: list[Region]
+    nik_code: str
+
+
+def districts_load() -> list[District]:
+    """The city's kecamatan in code order, each with its kelurahan (from the loaded city pack)."""
+    kecamatan = list(Region.objects.filter(level=Region.Level.DISTRICT).order_by("code"))
+    if not kecamatan:
+        raise ValueError("No kecamatan loaded: run the city pack loading first.")
+    villages: dict[int, list[Region]] = {k.pk: [] for k in kecamatan}
+    for village in Region.objects.filter(level=Region.Level.VILLAGE).order_by("code"):
+        if village.parent_id in villages:
+            villages[village.parent_id].append(village)
+    return [
+        District(
+            region=k, villages=villages[k.pk] or [None], nik_code=k.code.rsplit(".", 1)[-1][-2:].zfill(2)
+        )
+        for k in kecamatan
+    ]
+
+
+def nik_make(*, district: District, birth: date, female: bool, serial: int) -> str:
+    """A structurally valid NIK first issued in `district` of the configured city."""
+    city = settings.CITY_CODE.replace(".", "")
+    day = birth.day + (40 if female else 0)
+    return f"{city}{district.nik_code}{day:02d}{birth:%m%y}{serial:04d}"
+
+
+# Streets of Kota Semarang by kecamatan (position in code order); other cities get generic names.
+STREETS = (
+    ("Pandanaran", "Gajah Mada", "Pemuda"),
+    ("Hasanudin", "Arteri Yos Sudarso", "Layur"),
+    ("Dr. Cipto", "MT Haryono", "Bugangan Raya"),
+    ("Majapahit", "Kaligawe Raya", "Slamet Riyadi"),
+    ("Woltermonginsidi", "Genuk Krajan", "Sembungharjo Raya"),
+    ("Brigjen Sudiarto", "Fatmawati", "Plamongan Indah"),
+    ("Kompol Maksum", "Veteran", "Lampersari"),
+    ("Sriwijaya", "Sultan Agung", "Jangli"),
+    ("Kelud Raya", "Sampangan Baru", "Papandayan"),
+    ("Prof. Sudarto", "Ngesrep Timur", "Bulusan Raya"),
+    ("Setiabudi", "Durian Raya", "Perintis Kemerdekaan"),
+    ("Mr. Wuryanto", "Sekaran Raya", "Kalialang Lama"),
+    ("Siliwangi", "Pamularsih", "Kalibanteng"),
+    ("RM Hadisoebeno", "Mijen Raya", "Jatisari"),
+    ("Prof. Hamka", "Untung Suropati", "Beringin Raya"),
+    ("Walisongo", "Randugarut", "Mangkang Raya"),
+)
+BANKS = ("Bank Jateng", "BRI", "BNI", "Bank Mandiri", "BSI", "BCA")
+
+
+def _street(district_index: int, n: int) -> str:
+    streets = STREETS[district_index % len(STREETS)]
+    return f"Jl. {streets[n % len(streets)]} No. {n % 180 + 1}"
+
+
+def _phone(rng: random.Random) -> str:
+    """A mobile number in E.164 form, as the registration form stores it."""
+    return f"+628{rng.choice(('12', '13', '21', '22', '56', '57', '95', '96'))}{rng.randrange(10**7, 10**8)}"
+
+
+# --- The demo world ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DemoVendor:
+    """One hand-written demo MSME. `kinds` lists its products' kinds (a kind twice = two products)."""
+
+    no: int
+    business_name: str
+    owner_name: str
+    female: bool
+    sector: str
+    district: int  # 1-based position of its kecamatan in code order
+    kinds: tuple[str, ...]
+    description: str
+    status: str = S.APPROVED
+    legal_form: str = Vendor.LegalForm.INDIVIDUAL
+    featured: tuple[str, ...] = ()  # product titles it must sell first
+    note: str = ""  # the verifier's reason for a rejection, suspension or requested change
+
+
+FOOD = Vendor.Sector.FOOD
+FASHION = Vendor.Sector.FASHION
+CRAFT = Vendor.Sector.CRAFT
+CATERING = ("nasi_kotak", "nasi_kotak", "kudapan", "prasmanan", "minuman", "tumpeng")
+BATIK = ("fashion", "fashion", "fashion")
+CRAFTS = ("kriya", "kriya", "kriya")
+
+DEMO_VENDORS: tuple[DemoVendor, ...] = (
+    # Approved: the catalogue of the demo.
+    DemoVendor(1, "Dapur Bu Sri", "Sri Wahyuni", True, FOOD, 1, CATERING,
+               "Katering rumahan untuk rapat kantor sejak 2009: nasi kotak, snack box dan tumpeng.",
+               featured=("Nasi Kotak Ayam Bakar", "Snack Box Risoles & Lemper")),
+    DemoVendor(2, "Katering Sekar Arum", "Endang Sulistyowati", True, FOOD, 2, CATERING,
+               "Nasi kotak dan prasmanan untuk acara dinas, bisa pesan H-1.", legal_form=Vendor.LegalForm.CV),
+    DemoVendor(3, "Warung Garang Asem Pak Darmo", "Sudarmo", False, FOOD, 3,
+               ("nasi_kotak", "nasi_kotak", "prasmanan", "minuman"),
+               "Garang asem dan masakan Semarangan untuk nasi kotak dan prasmanan.",
+               featured=("Nasi Kotak Garang Asem", "Prasmanan Menu Semarangan (per orang)")),
+    DemoVendor(4, "Lumpia Mbak Rina", "Rina Kusumawati", True, FOOD, 4,
+               ("oleh_oleh", "oleh_oleh", "kudapan", "kudapan"),
+               "Lumpia rebung khas Semarang, goreng dan basah, untuk snack rapat dan oleh-oleh.",
+               featured=("Lumpia Semarang Goreng (isi 10)", "Snack Box Lumpia Semarang & Kue Lapis")),
+    DemoVendor(5, "Katering Berkah Genuk", "Ahmad Fauzi", False, FOOD, 5, CATERING,
+               "Katering halal untuk kantor dan sekolah di Semarang timur."),
+    DemoVendor(6, "Dapur Mama Yuli", "Yuliana Purnamasari", True, FOOD, 6, CATERING,
+               "Masakan rumahan, nasi kotak dan snack box, antar gratis wilayah Pedurungan."),
+    DemoVendor(7, "Snack Box Kirana", "Kirana Ayuningtyas", True, FOOD, 7,
+               ("kudapan", "kudapan", "kudapan", "minuman"),
+               "Snack box kue basah dan kue kering untuk rapat, seminar dan pengajian."),
+    DemoVendor(8, "Bandeng Presto Bu Yayuk", "Rahayu Ningsih", True, FOOD, 8,
+               ("oleh_oleh", "oleh_oleh", "nasi_kotak"),
+               "Bandeng presto duri lunak dan nasi kotak bandeng, oleh-oleh khas Semarang.",
+               featured=("Bandeng Presto Duri Lunak (per ekor)", "Nasi Kotak Bandeng Presto")),
+    DemoVendor(9, "Katering Sedap Malam", "Hendro Wibowo", False, FOOD, 9, CATERING,
+               "Prasmanan dan nasi kotak untuk rapat, jamuan tamu dan syukuran.",
+               legal_form=Vendor.LegalForm.CV),
+    DemoVendor(10, "Tumpeng Nusantara Tembalang", "Dewi Lestari", True, FOOD, 10,
+               ("tumpeng", "tumpeng", "tumpeng", "nasi_kotak"),
+               "Tumpeng nasi kuning, tumpeng mini dan paket syukuran kantor."),
+    DemoVendor(11, "Dapur Sehat Banyumanik", "Nur Hidayah", True, FOOD, 11, CATERING,
+               "Menu sehat rendah minyak untuk rapat, snack box buah dan roti gandum.",
+               featured=("Snack Box Sehat Buah & Roti Gandum",)),
+    DemoVendor(12, "Wingko Babat Mbak Tutik", "Sri Utami", True, FOOD, 12,
+               ("oleh_oleh", "oleh_oleh", "kudapan"),
+               "Wingko babat kelapa muda dan kue tradisional, oleh-oleh dan snack rapat.",
+               featured=("Wingko Babat (isi 20)", "Snack Box Tahu Bakso & Wingko")),
+    DemoVendor(13, "Katering Rasa Kampung", "Bambang Setiawan", False, FOOD, 13, CATERING,
+               "Masakan kampung: sayur asem, ikan bakar, sambal terasi, untuk acara kantor."),
+    DemoVendor(14, "Kedai Jamu & Wedang Mijen", "Siti Aminah", True, FOOD, 14,
+               ("minuman", "minuman", "minuman", "kudapan"),
+               "Wedang jahe, wedang uwuh dan jamu segar untuk rapat pagi.",
+               featured=("Wedang Jahe Serai (per gelas)", "Wedang Uwuh (per gelas)")),
+    DemoVendor(15, "Dapur Ngaliyan Barokah", "Muhammad Rizal", False, FOOD, 15, CATERING,
+               "Nasi kotak dan prasmanan halal untuk kantor dan kampus di Ngaliyan."),
+    DemoVendor(16, "Katering Bahari Tugu", "Slamet Riyadi", False, FOOD, 16,
+               ("nasi_kotak", "nasi_kotak", "prasmanan", "oleh_oleh"),
+               "Olahan ikan dan hasil laut pesisir Tugu: ikan bakar, bandeng dan tahu bakso.",
+               featured=("Nasi Kotak Ikan Bakar",)),
+    DemoVendor(17, "Kue Basah Bu Harti", "Suharti", True, FOOD, 6,
+               ("kudapan", "kudapan", "kudapan", "oleh_oleh"),
+               "Kue basah tradisional dibuat subuh, snack box untuk rapat dan arisan.",
+               featured=("Snack Box Kue Basah Tiga Macam",)),
+    DemoVendor(18, "Nasi Liwet Mbok Nah", "Suminah", True, FOOD, 10,
+               ("tumpeng", "nasi_kotak", "nasi_kotak", "prasmanan"),
+               "Nasi liwet komplit dan tumpeng untuk syukuran kantor.",
+               featured=("Tumpeng Nasi Liwet Komplit (20 orang)",)),
+    DemoVendor(19, "Batik Semarang Indah", "Agus Prasetyo", False, FASHION, 3, BATIK,
+               "Batik tulis dan cap Semarangan dari Kampung Batik Bubakan.",
+               legal_form=Vendor.LegalForm.CV),
+    DemoVendor(20, "Batik Warak Ngendog", "Lestari Handayani", True, FASHION, 1, BATIK,
+               "Batik motif khas Semarang: warak ngendog, asem arang, Lawang Sewu.",
+               featured=("Kain Batik Tulis Motif Warak Ngendog",)),
+    DemoVendor(21, "Griya Batik Asem Arang", "Fitri Andriani", True, FASHION, 11, BATIK,
+               "Kemeja dan blus batik untuk seragam kantor, bisa motif instansi.",
+               featured=("Batik Seragam Kantor (per potong)",)),
+    DemoVendor(22, "Batik Tulis Blekok Srondol", "Yohanes Kristianto", False, FASHION, 11, BATIK,
+               "Batik tulis pewarna alam motif blekok Srondol.",
+               featured=("Selendang Batik Motif Blekok Srondol",)),
+    DemoVendor(23, "Konveksi Seragam Lawang Sewu", "Hartono", False, FASHION, 13, BATIK,
+               "Konveksi seragam batik dan kemeja kantor, minimal 20 potong.",
+               legal_form=Vendor.LegalForm.CV),
+    DemoVendor(24, "Butik Kebaya Ayu", "Ayu Wulandari", True, FASHION, 6, BATIK,
+               "Kebaya, blus dan kain batik untuk acara resmi."),
+    DemoVendor(25, "Kriya Warak Semarangan", "Joko Susilo", False, CRAFT, 12, CRAFTS,
+               "Miniatur warak ngendog dan cendera mata khas Semarang.",
+               featured=("Miniatur Warak Ngendog",)),
+    DemoVendor(26, "Anyaman Eceng Gondok Tugu", "Sri Mulyani", True, CRAFT, 16, CRAFTS,
+               "Tas dan wadah anyaman eceng gondok karya ibu-ibu PKK.",
+               featured=("Tas Anyaman Eceng Gondok",), legal_form=Vendor.LegalForm.COOPERATIVE),
+    DemoVendor(27, "Ukir Kayu Mijen Jaya", "Teguh Santoso", False, CRAFT, 14, CRAFTS,
+               "Vandel, plakat dan ukiran kayu untuk cendera mata instansi.",
+               featured=("Vandel Kayu Ukir Logo Instansi",)),
+    DemoVendor(28, "Plakat & Souvenir Genuk Kreatif", "Rudi Hartanto", False, CRAFT, 5, CRAFTS,
+               "Plakat akrilik, gantungan kunci dan souvenir acara.",
+               featured=("Plakat Akrilik Penghargaan",)),
+    DemoVendor(29, "Tas Blacu Candisari", "Wahyu Ningsih", True, CRAFT, 8, CRAFTS,
+               "Tas seminar kain blacu dan goodie bag sablon untuk acara kantor.",
+               featured=("Tas Seminar Kain Blacu (per buah)",)),
+    DemoVendor(30, "Kerajinan Perca Gayamsari", "Ratna Sari", True, CRAFT, 4, CRAFTS,
+               "Goodie bag dan aksesori dari kain perca batik.",
+               featured=("Goodie Bag Batik Perca",)),
+    # Every other status, for the verifier's queue and the suspension rules.
+    DemoVendor(31, "Warung Soto Pak Min", "Paimin", False, FOOD, 7, (),
+               "Soto ayam dan nasi rames.", status=S.DRAFT),
+    DemoVendor(32, "Katering Melati Putih", "Melati Rahmawati", True, FOOD, 9, (),
+               "Nasi kotak dan snack box untuk acara kantor.", status=S.SUBMITTED),
+    DemoVendor(33, "Batik Gambang Semarang", "Gunawan", False, FASHION, 2, (),
+               "Batik cap motif gambang Semarang.", status=S.SUBMITTED),
+    DemoVendor(34, "Dapur Kenanga", "Tri Wahyuningsih", True, FOOD, 15, (),
+               "Prasmanan dan tumpeng untuk syukuran.", status=S.CHANGES_REQUESTED,
+               note="Wajah pada swafoto tidak terlihat jelas; unggah ulang dengan cahaya yang cukup."),
+    DemoVendor(35, "Kerajinan Bambu Gunungpati", "Supriyadi", False, CRAFT, 12, (),
+               "Anyaman bambu dan besek untuk wadah nasi.", status=S.CHANGES_REQUESTED,
+               note="KTP pada swafoto tertutup jari; nomor NIK harus terbaca."),
+    DemoVendor(36, "Toko Serba Ada Jaya", "Hendra Gunawan", False, Vendor.Sector.OTHER, 13, (),
+               "Grosir makanan ringan pabrikan.", status=S.REJECTED, legal_form=Vendor.LegalForm.PT,
+               note="Yang dijual barang pabrikan, bukan produk usaha sendiri."),
+    DemoVendor(37, "Katering Cepat Saji Sampangan", "Dian Permata", True, FOOD, 9,
+               ("nasi_kotak", "kudapan"),
+               "Nasi kotak dan snack box.", status=S.SUSPENDED,
+               note="Tiga pesanan berturut-turut terlambat diantar; ditangguhkan sampai klarifikasi."),
+    DemoVendor(38, "Batik Kilat Kaligawe", "Yusuf Maulana", False, FASHION, 4, ("fashion",),
+               "Batik printing untuk seragam.", status=S.SUSPENDED,
+               note="Batik printing dijual sebagai batik tulis; ditangguhkan sampai deskripsi diperbaiki."),
+)  # fmt: skip
+
+# Statuses of MSMEs that were approved once, so have an Oscar partner.
+_APPROVED_ONCE = {S.APPROVED, S.SUSPENDED}
+
+
+def demo_vendor_specs(*, approved: int | None = None) -> list[DemoVendor]:
+    """The demo MSMEs to seed: `approved` approved ones (all by default) and every other one.
+
+    A smaller selection takes the sectors in turn (food, fashion, crafts, food…), so even
+    three MSMEs show every sector; MSME no. 1, the Pelaku UMKM demo account, always comes first.
+    """
+    approved_specs = [s for s in DEMO_VENDORS if s.status == S.APPROVED]
+    if approved is not None:
+        rank_in_sector: dict[str, int] = {}
+        order = []
+        for spec in approved_specs:
+            rank = rank_in_sector[spec.sector] = rank_in_sector.get(spec.sector, -1) + 1
+            order.append((rank, (FOOD, FASHION, CRAFT).index(spec.sector), spec.no, spec))
+        approved_specs = sorted((s for *_, s in sorted(order)[: max(1, approved)]), key=lambda s: s.no)
+    return approved_specs + [s for s in DEMO_VENDORS if s.status != S.APPROVED]
+
+
+def _registration(*, spec: DemoVendor, districts: list[District], rng: random.Random) -> dict:
+    """The registration fields of a demo MSME, as the owner filled them in."""
+    district = districts[(spec.district - 1) % len(districts)]
+    values = {
+        "business_name": spec.business_name,
+        "sector": spec.sector,
+        "legal_form": spec.legal_form,
+        "description": spec.description,
+        "owner_name": spec.owner_name,
+        "kecamatan": district.region,
+        "kelurahan": district.villages[spec.no % len(district.villages)],
+        "street_address": _street(spec.district - 1, spec.no * 7),
+        "phone": _phone(rng),
+    }
+    if spec.status == S.DRAFT:
+        return values  # a registration still being filled in
+    birth = date(rng.randrange(1962, 1999), rng.randrange(1, 13), rng.randrange(1, 29))
+    nik = nik_make(district=district, birth=birth, female=spec.female, serial=spec.no)
+    now = timezone.now()
+    # Approved MSMEs registered over the last year; the others are recent, waiting or just decided.
+    days_ago = {S.SUBMITTED: 3 + spec.no % 5, S.CHANGES_REQUESTED: 12 + spec.no % 5, S.REJECTED: 20}
+    days = days_ago.get(spec.status, 380 - spec.no % 31 * 9)
+    submitted = now - timedelta(days=days, hours=rng.randrange(8, 16))
+    capital = rng.randrange(5, 400) * 1_000_000
+    values.update(
+        nik=nik,
+        nib=f"91201{spec.no:08d}",
+        npwp="" if spec.no % 5 == 0 else nik,  # since 2024 the NIK is the personal NPWP
+        iumk=f"503/{spec.no:03d}/IUMK/2019" if spec.no % 4 == 0 else "",
+        capital_idr=capital,
+        employees=rng.randrange(1, 15),
+        annual_sales_idr=capital * rng.randrange(2, 6),
+        bank_name=rng.choice(BANKS),
+        bank_account_number=str(rng.randrange(10**9, 10**10)),
+        bank_account_holder=spec.owner_name,
+        kopimi_registered=spec.no % 3 != 0,
+        kopimi_number=f"KOPIMI-3374-{spec.no:05d}" if spec.no % 3 != 0 else "",
+        submitted_at=submitted,
+    )
+    if spec.no % 3 == 1:
+        values.update(
+            pp55_number=f"KET-{spec.no:05d}/PP55/WPJ.10/KP.0203/2025",
+            pp55_valid_until=date(now.year, 12, 31),
+        )
+    if spec.sector == FOOD:
+        values["pirt_number"] = f"2{rng.randrange(1, 16):02d}3374{spec.no:06d}{(now.year + 2) % 100:02d}"
+        if spec.no % 2:
+            values["halal_number"] = f"ID33110000{spec.no:04d}{rng.randrange(10**4, 10**5)}"
+    if spec.status in _APPROVED_ONCE:
+        values["approved_at"] = submitted + timedelta(days=2 + spec.no % 4)
+    return values
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name)[:120] or "umkm"
+    slug, n = base, 1
+    while Vendor.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def _product_rows(*, spec: DemoVendor, partner_id: int, halal: bool) -> list[ProductRow]:
+    """The products a demo MSME sells: its featured titles first, then picks per kind."""
+    rng = random.Random(f"demo-products-{spec.no}")
+    chosen = [TEMPLATES_BY_TITLE[title] for title in spec.featured]
+    remaining = list(spec.kinds)
+    for kind, _template in chosen:
+        if kind in remaining:
+            remaining.remove(kind)
+    for kind in remaining:
+        options = [t for t in PRODUCT_TEMPLATES[kind] if (kind, t) not in chosen]
+        chosen.append((kind, rng.choice(options)))
+    return [
+        ProductRow(
+            template=template,
+            kind=kind,
+            partner_id=partner_id,
+            price_idr=catalogue_demo.round_price(rng.randint(template.min_idr, template.max_idr)),
+            is_halal=halal and kind in FOOD_KINDS,
+        )
+        for kind, template in chosen
+    ]
+
+
+def _document_render(*, label: str, vendor: Vendor) -> bytes:
+    """A placeholder scan: clearly a demo, never a real person's document."""
+    image = Image.new("RGB", (480, 300), (236, 240, 245))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((8, 8, 471, 291), outline=(90, 110, 140), width=4)
+    font = font_load(24)
+    draw.text((28, 30), label, font=font, fill=(30, 40, 60))
+    draw.text((28, 80), vendor.business_name, font=font, fill=(30, 40, 60))
+    draw.text((28, 120), vendor.owner_name, font=font, fill=(30, 40, 60))
+    draw.text((28, 230), "CONTOH / DATA DEMO", font=font_load(28), fill=(200, 40, 40))
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=70)
+    return out.getvalue()
+
+
+def _documents_create(*, vendor: Vendor) -> None:
+    """The documents its registration requires, as placeholder images in private storage."""
+    for kind in selectors.required_documents(vendor):
+        content = _document_render(label=str(VendorDocument.Kind(kind).label), vendor=vendor)
+        VendorDocument.objects.create(
+            vendor=vendor,
+            kind=kind,
+            file_name=store_private(content=content, extension="jpg", folder=f"vendors/{vendor.pk}"),
+            content_type="image/jpeg",
+            size=len(content),
+            uploaded_by=vendor.owner,
+        )
+    vendor.documents.update(uploaded_at=vendor.submitted_at - timedelta(hours=2))
+
+
+def _decisions_create(*, vendor: Vendor, spec: DemoVendor, verifier) -> None:
+    """The verification history that led to the MSME's status (no notifications: nothing is news)."""
+    A = VendorDecision.Action
+    decided = vendor.submitted_at + timedelta(days=1, hours=3)
+    steps = [(A.SUBMIT, S.DRAFT, S.SUBMITTED, vendor.owner, vendor.submitted_at, "", [])]
+    if vendor.status in _APPROVED_ONCE:
+        steps.append((A.APPROVE, S.SUBMITTED, S.APPROVED, verifier, vendor.approved_at, "", []))
+    if vendor.status == S.SUSPENDED:
+        suspended = timezone.now() - timedelta(days=10)
+        steps.append((A.SUSPEND, S.APPROVED, S.SUSPENDED, verifier, suspended, spec.note, []))
+    elif vendor.status == S.REJECTED:
+        steps.append((A.REJECT, S.SUBMITTED, S.REJECTED, verifier, decided, spec.note, []))
+    elif vendor.status == S.CHANGES_REQUESTED:
+        problems = [
+            {
+                "field": VendorDocument.Kind.SELFIE_KTP,
+                "label": str(VendorDocument.Kind.SELFIE_KTP.label),
+                "reason": spec.note,
+            }
+        ]
+        reason = "Mohon perbaiki dokumen berikut lalu ajukan kembali."
+        steps.append(
+            (A.REQUEST_CHANGES, S.SUBMITTED, S.CHANGES_REQUESTED, verifier, decided, reason, problems)
+        )
+    for action, source, target, actor, when, reason, problems in steps:
+        decision = VendorDecision.objects.create(
+            vendor=vendor,
+            actor=actor,
+            action=action,
+            from_status=source,
+            to_status=target,
+            reason=reason,
+            problems=problems,
+        )
+        VendorDecision.objects.filter(pk=decision.pk).update(created_at=when)
+
+
+@dataclass
+class SeedReport:
+    vendors_created: int = 0
+    products_created: int = 0
+
+
+def demo_vendor_seed(
+    *,
+    spec: DemoVendor,
+    districts: list[District],
+    password_hash: str,
+    verifier,
+) -> tuple[Vendor, SeedReport]:
+    """Create one demo MSME with its owner, documents, history, partner and products.
+
+    An MSME whose owner already has one is left as it is; only missing products are added.
+    """
+    report = SeedReport()
+    selling = spec.status == S.APPROVED
+    seller_group = Group.objects.get(name=roles.VENDOR)
+    with transaction.atomic():
+        owner, _ = user_ensure(
+            email=demo_owner_email(spec.no),
+            full_name=spec.owner_name,
+            password_hash=password_hash,
+            groups=[seller_group] if selling else [],
+        )
+        vendor = Vendor.objects.filter(owner=owner).select_related("partner").first()
+        if vendor is None:
+            rng = random.Random(f"demo-vendor-{spec.no}")
+            values = _registration(spec=spec, districts=districts, rng=rng)
+            if spec.status in _APPROVED_ONCE:
+                partner = Partner.objects.create(
+                    name=spec.business_name[:128],
+                    is_active=selling,
+                    kecamatan=values["kecamatan"],
+                    daily_capacity=rng.randrange(150, 550, 50) if spec.sector == FOOD else None,
+                    closed_weekdays="6" if spec.no % 2 else "",
+                )
+                partner.users.add(owner)
+                values.update(partner=partner, slug=_unique_slug(spec.business_name))
+            vendor = Vendor.objects.create(owner=owner, status=spec.status, **values)
+            if spec.status != S.DRAFT:
+                _documents_create(vendor=vendor)
+                _decisions_create(vendor=vendor, spec=spec, verifier=verifier)
+            report.vendors_created = 1
+        if vendor.partner is not None:
+            rows = _product_rows(spec=spec, partner_id=vendor.partner_id, halal=bool(vendor.halal_number))
+            report.products_created = catalogue_demo.partner_products_ensure(
+                partner=vendor.partner, rows=rows
+            )
+    return vendor, report
+
+
+# --- City scale ----------------------------------------------------------------------
+
+FEMALE_NAMES = (
+    "Sri", "Siti", "Dewi", "Endang", "Rina", "Yuliana", "Nur", "Rahayu", "Wahyu", "Ratna",
+    "Fitri", "Lestari", "Ayu", "Dian", "Tri", "Sumiati", "Suharti", "Anik", "Eka", "Indah",
+    "Mega", "Puji", "Retno", "Tutik", "Wulan", "Yayuk", "Kartini", "Ningsih", "Heni", "Novi",
+)  # fmt: skip
+MALE_NAMES = (
+    "Agus", "Bambang", "Budi", "Joko", "Slamet", "Hendro", "Teguh", "Rudi", "Ahmad", "Muhammad",
+    "Yusuf", "Hartono", "Sudarmo", "Eko", "Dwi", "Wahyudi", "Sugeng", "Arif", "Bayu", "Dedi",
+    "Gunawan", "Heru", "Imam", "Kurniawan", "Paimin", "Rizal", "Supriyadi", "Triyono", "Yanto", "Fajar",
+)  # fmt: skip
+FAMILY_NAMES = (
+    "Wahyuni", "Santoso", "Setiawan", "Lestari", "Susilo", "Prasetyo", "Kusumawati", "Wibowo",
+    "Handayani", "Purnamasari", "Hidayat", "Saputra", "Rahmawati", "Nugroho", "Sulistyowati",
+    "Utami", "Hartanto", "Maulana", "Permata", "Kristianto", "Suryani", "Pratama", "Rahayu",
+    "Sasongko", "Wijayanti", "Haryanto", "Anggraini", "Firmansyah", "Puspitasari", "Mulyono",
+)  # fmt: skip
+CITY_PREFIXES = {
+    FOOD: ("Dapur", "Katering", "Warung", "Kedai", "Pawon", "Snack", "Rumah Makan"),
+    FASHION: ("Batik", "Griya Batik", "Butik", "Konveksi"),
+    CRAFT: ("Kriya", "Kerajinan", "Souvenir", "Anyaman"),
+}
+CITY_SUFFIXES = ("Barokah", "Makmur", "Sejahtera", "Lestari", "Jaya", "Asri", "Sentosa", "Mandiri", "Rejeki")
+CITY_KINDS = {
+    FOOD: ("nasi_kotak", "kudapan", "prasmanan", "minuman", "tumpeng", "oleh_oleh"),
+    FASHION: ("fashion",),
+    CRAFT: ("kriya",),
+}
+# Rough share of the city's population per kecamatan (code order), used to place MSMEs.
+DISTRICT_WEIGHTS = (70, 127, 75, 82, 123, 193, 71, 79, 63, 189, 142, 98, 158, 80, 141, 33)
+
+
+def _city_sector(no: int) -> str:
+    r = no % 20
+    return FOOD if r < 13 else FASHION if r < 16 else CRAFT
+
+
+def _city_halal(no: int) -> bool:
+    """About 40% of food MSMEs hold a halal certificate."""
+    return _city_sector(no) == FOOD and no % 5 < 2
+
+
+def _city_status(no: int) -> str:
+    """About 95% approved; the rest wait in the verifier's queue."""
+    return S.SUBMITTED if no % 20 == 7 else S.APPROVED
+
+
+def _city_registration(*, no: int, districts: list[District], now) -> tuple[dict, str, str]:
+    """(vendor fields, owner's full name, status) of city-scale MSME number `no`."""
+    rng = random.Random(no)
+    female = rng.random() < 0.6
+    owner_name = f"{rng.choice(FEMALE_NAMES if female else MALE_NAMES)} {rng.choice(FAMILY_NAMES)}"
+    sector = _city_sector(no)
+    status = _city_status(no)
+    weights = DISTRICT_WEIGHTS[: len(districts)] + (100,) * max(0, len(districts) - len(DISTRICT_WEIGHTS))
+    index = rng.choices(range(len(districts)), weights=weights)[0]
+    district = districts[index]
+    # The NIK's kecamatan is where the KTP was first issued: not necessarily the domicile.
+    nik_district = districts[(no - 1) % len(districts)]
+    birth = date(rng.randrange(1960, 2004), rng.randrange(1, 13), rng.randrange(1, 29))
+    nik = nik_make(
+        district=nik_district,
+        birth=birth,
+        female=female,
+        serial=CITY_SERIAL_START + (no - 1) // len(districts),
+    )
+    prefix = rng.choice(CITY_PREFIXES[sector])
+    first_name = owner_name.split()[0]
+    if sector == FOOD and rng.random() < 0.5:
+        business_name = f"{prefix} {'Bu' if female else 'Pak'} {first_name}"
+    else:
+        business_name = f"{prefix} {rng.choice(CITY_SUFFIXES)} {district.region.name}"
+    size = rng.random()
+    if size < 0.92:  # micro
+        capital = rng.randrange(3, 500) * 1_000_000
+        sales = rng.randrange(24, 1_800) * 1_000_000
+    elif size < 0.99:  # small
+        capital = rng.randrange(11, 45) * 100_000_000
+        sales = rng.randrange(21, 140) * 100_000_000
+    else:  # medium
+        capital = rng.randrange(55, 95) * 100_000_000
+        sales = rng.randrange(16, 45) * 1_000_000_000
+    submitted = now - timedelta(days=rng.randrange(1, 1500))
+    values = {
+        "business_name": business_name,
+        "sector": sector,
+        "legal_form": Vendor.LegalForm.INDIVIDUAL if rng.random() < 0.85 else Vendor.LegalForm.CV,
+        "description": "",
+        "street_address": _street(index, no),
+        "kecamatan_id": district.region.pk,
+        "kelurahan_id": district.villages[no % len(district.villages)].pk
+        if district.villages[0] is not None
+        else None,
+        "phone": _phone(rng),
+        "owner_name": owner_name,
+        "nik": nik,
+        "nib": f"91209{no:08d}",
+        "npwp": nik if rng.random() < 0.7 else "",
+        "capital_idr": capital,
+        "employees": rng.randrange(1, 5) if size < 0.92 else rng.randrange(5, 60),
+        "annual_sales_idr": sales,
+        "bank_name": rng.choice(BANKS),
+        "bank_account_number": str(rng.randrange(10**9, 10**10)),
+        "bank_account_holder": owner_name,
+        "status": status,
+        "submitted_at": submitted,
+        "approved_at": submitted + timedelta(days=rng.randrange(1, 10)) if status == S.APPROVED else None,
+        "slug": f"{slugify(business_name)[:110]}-{no:05d}" if status == S.APPROVED else None,
+    }
+    if rng.random() < 0.3:
+        values["pp55_number"] = f"KET-{no:06d}/PP55/WPJ.10/2025"
+        values["pp55_valid_until"] = date(now.year, 12, 31)
+    if sector == FOOD and rng.random() < 0.6:
+        values["pirt_number"] = f"2{rng.randrange(1, 16):02d}3374{no:06d}{(now.year + 3) % 100:02d}"
+    if _city_halal(no):
+        values["halal_number"] = f"ID3311{no:08d}{rng.randrange(10**4, 10**5)}"
+    return values, owner_name, status
+
+
+def _product_quota(*, approved: list[int], products: int) -> dict[int, int]:
+    """How many products each approved city MSME sells, so they add up to `products`."""
+    if not approved:
+        return {}
+    base, extra = divmod(products, len(approved))
+    return {no: base + (1 if i < extra else 0) for i, no in enumerate(approved)}
+
+
+def _batches(items: list, size: int):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+@dataclass
+class CityReport:
+    vendors_created: int = 0
+    products_created: int = 0
+    vendors_total: int = 0
+    products_total: int = 0
+
+
+def city_vendors_seed(
+    *,
+    vendors: int,
+    products: int,
+    refs: CatalogueRefs,
+    photo_pool: dict[str, str] | None,
+    batch_size: int = 2000,
+    on_vendors: Callable[[int], None] | None = None,
+    on_products: Callable[[int], None] | None = None,
+) -> CityReport:
+    """Bulk-create city-scale MSMEs 1..`vendors` and `products` products among the approved ones.
+
+    Rows already present (owner e-mail ``umkm-city-NNNNN@…``, product code ``city-NNNNN-NN``)
+    are skipped, so a second run, or a run after an interrupted one, only adds what is missing.
+    Each batch is one transaction.
+    """
+    if vendors > CITY_VENDORS_MAX:
+        raise ValueError(f"At most {CITY_VENDORS_MAX} city-scale MSMEs: the NIK serials run out.")
+    report = CityReport(vendors_total=vendors, products_total=products)
+    districts = districts_load()
+    seller_group = Group.objects.get(name=roles.VENDOR)
+    unusable = make_password(None)
+    now = timezone.now()
+
+    present = set(
+        User.objects.filter(
+            email__startswith=CITY_EMAIL_PREFIX, email__endswith=f"@{DEMO_DOMAIN}"
+        ).values_list("email", flat=True)
+    )
+    missing = [no for no in range(1, vendors + 1) if city_owner_email(no) not in present]
+    if on_vendors:
+        on_vendors(vendors - len(missing))
+    UserGroup = User.groups.through
+    PartnerUser = Partner.users.through
+    for batch in _batches(missing, batch_size):
+        with transaction.atomic():
+            regs = {no: _city_registration(no=no, districts=districts, now=now) for no in batch}
+            users = User.objects.bulk_create(
+                User(
+                    email=city_owner_email(no),
+                    first_name=regs[no][1].partition(" ")[0],
+                    last_name=regs[no][1].partition(" ")[2],
+                    password=unusable,
+                    date_joined=regs[no][0]["submitted_at"],
+                )
+                for no in batch
+            )
+            owner_of = dict(zip(batch, users, strict=True))
+            EmailAddress.objects.bulk_create(
+                EmailAddress(user_id=u.pk, email=u.email, verified=True, primary=True) for u in users
+            )
+            selling = [no for no in batch if regs[no][2] == S.APPROVED]
+            partners = Partner.objects.bulk_create(
+                Partner(
+                    name=regs[no][0]["business_name"][:128],
+                    code=f"umkm-city-{no:05d}",
+                    is_active=True,
+                    kecamatan_id=regs[no][0]["kecamatan_id"],
+                    daily_capacity=100 + no % 9 * 50 if regs[no][0]["sector"] == FOOD else None,
+                )
+                for no in selling
+            )
+            partner_of = dict(zip(selling, partners, strict=True))
+            PartnerUser.objects.bulk_create(
+                PartnerUser(partner_id=partner_of[no].pk, user_id=owner_of[no].pk) for no in selling
+            )
+            UserGroup.objects.bulk_create(
+                UserGroup(user_id=owner_of[no].pk, group_id=seller_group.pk) for no in selling
+            )
+            Vendor.objects.bulk_create(
+                Vendor(
+                    owner_id=owner_of[no].pk,
+                    partner_id=partner_of[no].pk if no in partner_of else None,
+                    **regs[no][0],
+                )
+                for no in batch
+            )
+        report.vendors_created += len(batch)
+        if on_vendors:
+            on_vendors(len(batch))
+
+    # Products: every approved city MSME's share, skipping codes already present.
+    approved = [no for no in range(1, vendors + 1) if _city_status(no) == S.APPROVED]
+    quota = _product_quota(approved=approved, products=products)
+    partner_ids = dict(
+        Vendor.objects.filter(owner__email__startswith=CITY_EMAIL_PREFIX, partner__isnull=False).values_list(
+            "owner__email", "partner_id"
+        )
+    )
+    existing_codes = set(Product.objects.filter(code__startswith="city-").values_list("code", flat=True))
+    if on_products:
+        on_products(min(products, len(existing_codes)))
+    pending: list[ProductRow] = []
+
+    def flush():
+        with transaction.atomic():
+            report.products_created += catalogue_demo.products_bulk_create(
+                refs=refs, rows=pending, photo_pool=photo_pool
+            )
+        if on_products:
+            on_products(len(pending))
+        pending.clear()
+
+    for no in approved:
+        count = quota[no]
+        codes = [f"city-{no:05d}-{j:02d}" for j in range(1, count + 1)]
+        if all(code in existing_codes for code in codes):
+            continue
+        partner_id = partner_ids.get(city_owner_email(no))
+        if partner_id is None:  # an MSME whose partner was removed by hand: leave it be
+            continue
+        rng = random.Random(f"city-products-{no}")
+        offer = [(kind, t) for kind in CITY_KINDS[_city_sector(no)] for t in PRODUCT_TEMPLATES[kind]]
+        picks = rng.sample(offer, k=min(count, len(offer))) + rng.choices(offer, k=max(0, count - len(offer)))
+        halal = _city_halal(no)
+        for j, (code, (kind, template)) in enumerate(zip(codes, picks, strict=True), start=1):
+            if code in existing_codes:
+                continue
+            pending.append(
+                ProductRow(
+                    template=template,
+                    kind=kind,
+                    partner_id=partner_id,
+                    price_idr=catalogue_demo.round_price(rng.randint(template.min_idr, template.max_idr)),
+                    is_halal=halal and kind in FOOD_KINDS,
+                    code=code,
+                    partner_sku=f"{catalogue_demo.KINDS[kind].sku_prefix}-{no:05d}{j:02d}",
+                )
+            )
+            if len(pending) >= batch_size:
+                flush()
+    if pending:
+        flush()
+    return report
