@@ -14,7 +14,7 @@ from vendors import selectors, services
 from vendors.forms import STEP_SLUGS, STEPS, DecisionForm, DocumentsForm, QueueFilterForm
 from vendors.models import Vendor, VendorDocument
 from vendors.uploads import UploadRejected
-from vendors.validators import mask_nik
+from vendors.validators import mask_nik, nik_issued_in_city
 
 product_search = get_class("catalogue.selectors", "product_search")
 ListingFilters = get_class("catalogue.selectors", "ListingFilters")
@@ -127,7 +127,7 @@ class RegistrationStepView(LoginRequiredMixin, View):
 
     def save_documents(self, form) -> bool:
         ok = True
-        for kind, uploaded in form.cleaned_data.items():
+        for kind, uploaded in list(form.cleaned_data.items()):  # add_error() removes from cleaned_data
             if not uploaded:
                 continue
             try:
@@ -244,7 +244,7 @@ class VerificationReviewView(PermissionRequiredMixin, View):
             "docs": docs,
             "decisions": vendor.decisions.select_related("actor"),
             "required_documents": [VendorDocument.Kind(k) for k in selectors.required_documents(vendor)],
-            "nik_in_city": bool(vendor.nik) and vendor.nik.startswith("3374"),
+            "nik_in_city": bool(vendor.nik) and nik_issued_in_city(vendor.nik),
             "can": {
                 a: services.can_move(vendor=vendor, action=a, actor=self.request.user)
                 for a in ("approve", "reject", "request_changes", "suspend", "reinstate")
