@@ -32,4 +32,10 @@ class AddToBasketForm(OscarAddToBasketForm):
 
 
 class SimpleAddToBasketForm(SimpleAddToBasketMixin, AddToBasketForm):
-    pass
+    """The one-button form of product cards and pages: adds the product's minimum order at once
+    (Oscar's adds 1, which catering with a minimum of 10 boxes would refuse at checkout)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "quantity" in self.fields:
+            self.fields["quantity"].initial = max(1, getattr(self.product, "min_order_qty", 1) or 1)

@@ -78,7 +78,7 @@ class UnitOrder(models.Model):
         constraints = [models.CheckConstraint(condition=Q(total_idr__gt=0), name="unitorder_total_positive")]
 
     def __str__(self):
-        return self.order.number
+        return str(self.order.number)  # an int until the order is read back from the database
 
 
 class OrderAction(models.Model):

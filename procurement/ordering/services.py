@@ -34,6 +34,7 @@ OrderTotalCalculator = get_class("checkout.calculators", "OrderTotalCalculator")
 Repository = get_class("shipping.repository", "Repository")
 partner_sales_refresh = get_class("partner.services", "partner_sales_refresh")
 Partner = get_model("partner", "Partner")
+Basket = get_model("basket", "Basket")
 ShippingAddress = get_model("order", "ShippingAddress")
 Country = get_model("address", "Country")
 S = OrderStatus
@@ -90,6 +91,10 @@ def order_place(*, officer, basket, event: EventData, budget_line: BudgetLine) -
     # Lock the budget line, then the MSME: concurrent orders on either queue here.
     line = BudgetLine.objects.select_for_update().select_related("account", "unit").get(pk=budget_line.pk)
     partner = Partner.objects.select_for_update().get(pk=partner.pk)
+    if basket.pk and not Basket.objects.filter(pk=basket.pk, status=Basket.OPEN).exists():
+        # Sent twice at once (a double click): the first became the order while this one waited
+        # for the locks above, which every order of this MSME takes.
+        _refuse("empty", _("The basket is empty."))
     if not partner.is_active:
         _refuse("vendor_inactive", _("%(vendor)s does not sell at the moment.") % {"vendor": partner.name})
 
@@ -262,17 +267,18 @@ def _set_status(uo: UnitOrder, target: str, *, actor, action: str, reason: str =
 def order_expire_if_due(*, unit_order: UnitOrder, now=None) -> bool:
     """Expire an order the MSME did not answer in time (also called lazily when it is opened)."""
     now = now or timezone.now()
-    if (
+    overdue = (
         unit_order.status == S.AWAITING_VENDOR
         and unit_order.vendor_deadline
         and unit_order.vendor_deadline < now
-    ):
+    ) or (unit_order.status == S.PENDING_APPROVAL and unit_order.delivery_at < now)
+    if not overdue:
+        return False
+    try:
         order_move(unit_order=unit_order, action="expire", actor=None)
-        return True
-    if unit_order.status == S.PENDING_APPROVAL and unit_order.delivery_at < now:
-        order_move(unit_order=unit_order, action="expire", actor=None)
-        return True
-    return False
+    except NotAllowed:  # answered (or cancelled) since this copy was read: nothing to expire
+        return False
+    return True
 
 
 def orders_expire(*, now=None) -> int:
