@@ -26,6 +26,8 @@ urlpatterns = [
     path("search/", CatalogueView.as_view(), name="product-search"),
     path("", include("vendors.urls")),
     path("", include("procurement.ordering.urls")),
+    path("", include("procurement.budgets.urls")),
+    path("", include("procurement.guide.urls")),
     path("accounts/", include("allauth.urls")),
     *oscar_account_redirects,
     path("", include(apps.get_app_config("oscar").urls[0])),
