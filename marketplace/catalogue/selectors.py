@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from django.db import connection
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from oscar.core.loading import get_model
@@ -18,6 +18,7 @@ from oscar.core.loading import get_model
 Product = get_model("catalogue", "Product")
 ProductImage = get_model("catalogue", "ProductImage")
 StockRecord = get_model("partner", "StockRecord")
+Option = get_model("catalogue", "Option")
 
 # Deliveries on a chosen date are planned for this hour (lead time counts up to it).
 DELIVERY_HOUR = 10
@@ -41,14 +42,17 @@ class ListingFilters:
 
 
 def _base() -> QuerySet:
-    """Public products of active partners, with what a product card needs, in a fixed number of queries."""
+    """Public products, with what a product card needs, in a fixed number of queries.
+
+    product_search() adds the stock record conditions (an active partner, price, kecamatan…)."""
     return (
-        Product.objects.filter(
-            structure__in=[Product.STANDALONE, Product.PARENT],
-            is_public=True,
-            stockrecords__partner__is_active=True,
-        )
+        Product.objects.filter(structure__in=[Product.STANDALONE, Product.PARENT], is_public=True)
         .select_related("product_class")
+        # Oscar's card asks `product.has_options`; without these it runs one query per product.
+        .annotate(
+            has_product_class_options=Exists(Option.objects.filter(productclass=OuterRef("product_class"))),
+            has_product_options=Exists(Option.objects.filter(product=OuterRef("pk"))),
+        )
         .prefetch_related(
             Prefetch("images", queryset=ProductImage.objects.order_by("display_order", "pk")),
             Prefetch("stockrecords", queryset=StockRecord.objects.select_related("partner")),
@@ -61,27 +65,45 @@ def product_listing(*, query: str = "", categories=None) -> QuerySet:
     return product_search(ListingFilters(query=query, categories=categories, sort="newest"))
 
 
-def _search(qs: QuerySet, text: str) -> tuple[QuerySet, bool]:
+def _search(qs: QuerySet, text: str, *, sort: str) -> tuple[QuerySet, bool]:
+    """Narrow to products matching every word; on PostgreSQL, rank them when sorting by relevance."""
     words = _WORD.findall(text.lower())[:8]
     if not words:
         return qs, False
     if connection.vendor == "postgresql":
         # Prefix match on stemmed words (makanan → makan:*), plus trigram near-misses on the title.
         tsquery = " & ".join(f"{w}:*" for w in words)
+        phrase = " ".join(words)
+        if sort in ("price_asc", "price_desc"):
+            # Find the matches first, in their own subquery (OFFSET 0 keeps the planner from merging
+            # it). Merged, PostgreSQL walks every stock record in price order testing each product
+            # against the search, hoping to stop early, and takes seconds when the matches are all
+            # at the far end ("batik" by ascending price: 1.2 s against 0.27 s at 100,000 products).
+            # Not for the other orders: there the merged plan is the fast one.
+            matches = RawSQL(
+                "SELECT id FROM catalogue_product"
+                " WHERE search_document @@ to_tsquery('indonesian', %s) OR %s <%% title OFFSET 0",
+                (tsquery, phrase),
+            )
+            return qs.filter(pk__in=matches), False
         qs = qs.extra(
             where=[
                 "(catalogue_product.search_document @@ to_tsquery('indonesian', %s)"
                 " OR %s <%% catalogue_product.title)"
             ],
-            params=[tsquery, " ".join(words)],
-        ).annotate(
-            rank=RawSQL(
-                "ts_rank(catalogue_product.search_document, to_tsquery('indonesian', %s))"
-                " + word_similarity(%s, catalogue_product.title)",
-                (tsquery, " ".join(words)),
-            )
+            params=[tsquery, phrase],
         )
-        return qs, True
+        if sort != "relevance":
+            return qs, False
+        # Full-text matches first (1 + ts_rank, title words weigh most), near-misses after them by
+        # trigram similarity; word_similarity() is costly, so only the near-misses pay for it.
+        rank = RawSQL(
+            "CASE WHEN catalogue_product.search_document @@ to_tsquery('indonesian', %s)"
+            " THEN 1 + ts_rank(catalogue_product.search_document, to_tsquery('indonesian', %s))"
+            " ELSE word_similarity(%s, catalogue_product.title) END",
+            (tsquery, tsquery, phrase),
+        )
+        return qs.annotate(rank=rank), True
     # SQLite fallback: every word must appear in the title, description or contents.
     for w in words:
         qs = qs.filter(Q(title__icontains=w) | Q(description__icontains=w) | Q(contents__icontains=w))
@@ -92,18 +114,22 @@ def product_search(filters: ListingFilters) -> QuerySet:
     """Products matching the filters, in the requested order."""
     qs = _base()
     f = filters
+    # One filter() for every stock record condition, so they all hold for the same record and
+    # the query joins stock records and partners once (each filter() call would add a join).
+    record = Q(stockrecords__partner__is_active=True)
+    if f.partner_id:
+        record &= Q(stockrecords__partner_id=f.partner_id)
+    if f.kecamatan_id:
+        record &= Q(stockrecords__partner__kecamatan_id=f.kecamatan_id)
+    if f.price_min is not None:
+        record &= Q(stockrecords__price__gte=f.price_min)
+    if f.price_max is not None:
+        record &= Q(stockrecords__price__lte=f.price_max)
+    qs = qs.filter(record)
     if f.categories is not None:
         qs = qs.filter(pk__in=Product.objects.filter(categories__in=f.categories).values("pk"))
     if f.kind:
         qs = qs.filter(kind=f.kind)
-    if f.partner_id:
-        qs = qs.filter(stockrecords__partner_id=f.partner_id)
-    if f.kecamatan_id:
-        qs = qs.filter(stockrecords__partner__kecamatan_id=f.kecamatan_id)
-    if f.price_min is not None:
-        qs = qs.filter(stockrecords__price__gte=f.price_min)
-    if f.price_max is not None:
-        qs = qs.filter(stockrecords__price__lte=f.price_max)
     if f.halal_only:
         qs = qs.filter(is_halal=True)
     if f.quantity:
@@ -112,7 +138,7 @@ def product_search(filters: ListingFilters) -> QuerySet:
         qs = _available_on(qs, f.available_on)
     ranked = False
     if f.query:
-        qs, ranked = _search(qs, f.query)
+        qs, ranked = _search(qs, f.query, sort=f.sort)
     return qs.order_by(*_ordering(f.sort, ranked))
 
 

@@ -1,0 +1,84 @@
+"""Catalogue factories beyond the basics: products with the columns buyers filter on,
+photos with their thumbnails, closed days and price ceilings (SSH)."""
+
+from io import BytesIO
+
+import factory
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from factory.django import DjangoModelFactory
+from oscar.core.loading import get_model
+from PIL import Image
+
+from marketplace.catalogue.images import thumbnails_make
+from procurement.ceilings.models import PriceCeiling
+
+from .catalogue import ProductFactory
+
+ProductImage = get_model("catalogue", "ProductImage")
+ClosedDay = get_model("partner", "ClosedDay")
+
+
+def jpeg_bytes(*, width: int = 640, height: int = 480, color: str = "orange") -> bytes:
+    """A real JPEG photo, as a phone would upload it."""
+    buf = BytesIO()
+    Image.new("RGB", (width, height), color).save(buf, "JPEG", quality=85)
+    return buf.getvalue()
+
+
+class CateringProductFactory(ProductFactory):
+    """A boxed meal as an MSME lists it: kind, unit, SSH kind, minimum order, lead time, halal.
+
+    `CateringProductFactory(title="Nasi Kotak Ayam", price=25000, partner=p, kind="nasi_kotak")`.
+    """
+
+    kind = "nasi_kotak"
+    sale_unit = "kotak"
+    ceiling_kind = "makan"
+    min_order_qty = 10
+    lead_time_hours = 24
+    is_halal = True
+    dietary_tags = factory.LazyFunction(list)
+    contents = "Nasi putih, ayam goreng, sayur, sambal, buah."
+
+
+class PhotoFactory(DjangoModelFactory):
+    """A product photo stored like an upload, with the thumbnails pages link to."""
+
+    class Meta:
+        model = ProductImage
+
+    product = factory.SubFactory(CateringProductFactory)
+    display_order = 0
+    caption = ""
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        image = model_class(**kwargs)
+        image.original.save(f"produk-{image.product_id}.jpg", ContentFile(jpeg_bytes()), save=False)
+        image.save()
+        thumbnails_make(original_name=image.original.name)
+        return image
+
+
+class ClosedDayFactory(DjangoModelFactory):
+    """A date the MSME takes no deliveries."""
+
+    class Meta:
+        model = ClosedDay
+
+    partner = factory.SubFactory("tests.factories.catalogue.PartnerFactory")
+    note = "Hajatan keluarga"
+
+
+class PriceCeilingFactory(DjangoModelFactory):
+    """This year's SSH for a kind, e.g. `PriceCeilingFactory(kind="makan", max_price_idr=40000)`."""
+
+    class Meta:
+        model = PriceCeiling
+        django_get_or_create = ("fiscal_year", "kind")
+
+    fiscal_year = factory.LazyFunction(lambda: timezone.localdate().year)
+    kind = "makan"
+    unit_label = "orang/kali"
+    max_price_idr = 40_000
