@@ -1,0 +1,66 @@
+"""An approved MSME adds a product with a photo from a phone, then finds it through search."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.factories import PASSWORD, VendorFactory
+from tests.factories.catalogue_extra import jpeg_bytes
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+PHONE_WIDTH = 375
+
+
+def assert_no_horizontal_scroll(page):
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE_WIDTH, f"{page.url} is {width} px wide on a {PHONE_WIDTH} px screen"
+
+
+def test_vendor_adds_a_product_with_a_photo_on_a_phone_and_finds_it(
+    phone_page, live_server, settings, tmp_path
+):
+    settings.STAFF_MFA_REQUIRED = False
+    vendor = VendorFactory(approved=True, business_name="Katering Bu Ani")
+    photo = tmp_path / "nasi-kotak-geprek.jpg"
+    photo.write_bytes(jpeg_bytes(width=1200, height=900, color="saddlebrown"))
+    page = phone_page
+
+    page.goto("/accounts/login/?next=/umkm/produk/baru/")
+    page.fill("input[name=login]", vendor.owner.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("form:has(input[name=password]) [type=submit]").first.click()
+
+    expect(page).to_have_url(re.compile(r"/umkm/produk/baru/$"))
+    expect(page.locator("#product-form")).to_be_visible()
+    assert_no_horizontal_scroll(page)
+
+    page.fill("#id_title", "Nasi Kotak Ayam Geprek Bu Ani")
+    page.select_option("#id_kind", "nasi_kotak")
+    page.fill("#id_description", "Ayam geprek sambal bawang, nasi putih, lalapan.")
+    page.fill("#id_contents", "Nasi, ayam geprek, lalapan, sambal, air mineral.")
+    page.select_option("#id_sale_unit", "kotak")
+    page.select_option("#id_ceiling_kind", "makan")
+    page.fill("#id_min_order_qty", "20")
+    page.fill("#id_lead_time_hours", "24")
+    page.check("#id_is_halal")
+    page.fill("#id_price_idr", "27500")
+    page.set_input_files("#id_photo", str(photo))
+    page.click("#save-product")
+
+    expect(page).to_have_url(re.compile(r"/umkm/produk/$"))
+    expect(page.locator("#shop-products")).to_contain_text("Nasi Kotak Ayam Geprek Bu Ani")
+
+    page.goto("/catalogue/")
+    assert_no_horizontal_scroll(page)
+    page.fill("#listing-form input[name=q]", "geprek")
+    page.press("#listing-form input[name=q]", "Enter")
+
+    expect(page).to_have_url(re.compile(r"/catalogue/\?.*q=geprek"))
+    card = page.locator("#product-list li", has_text="Nasi Kotak Ayam Geprek Bu Ani")
+    expect(card).to_have_count(1)
+    expect(card).to_contain_text("Rp 27.500")
+    expect(card.locator("img")).to_have_attribute("src", re.compile(r"/thumbs/card/.+\.jpg$"))
+    expect(card.locator("img")).to_have_attribute("loading", "lazy")
+    assert_no_horizontal_scroll(page)

@@ -1,0 +1,243 @@
+"""An MSME manages its own products only: MSME B never sees or changes MSME A's."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from oscar.core.loading import get_model
+
+from marketplace.catalogue import services
+from marketplace.catalogue.images import thumbnail_name
+from tests.factories import VendorFactory
+from tests.factories.catalogue_extra import CateringProductFactory, jpeg_bytes
+
+pytestmark = pytest.mark.django_db
+
+Product = get_model("catalogue", "Product")
+
+
+@pytest.fixture
+def product_a(vendor_a):
+    return CateringProductFactory(title="Nasi Kotak Ayam Bakar Bu Ani", partner=vendor_a.partner, price=25000)
+
+
+@pytest.fixture
+def product_b(vendor_b):
+    return CateringProductFactory(title="Snack Box Risoles Pak Budi", partner=vendor_b.partner, price=15000)
+
+
+def product_form_data(**overrides):
+    data = {
+        "title": "Nasi Kotak Ayam Geprek",
+        "kind": "nasi_kotak",
+        "description": "Ayam geprek sambal bawang, nasi putih, lalapan.",
+        "contents": "Nasi, ayam geprek, lalapan, sambal.",
+        "sale_unit": "kotak",
+        "ceiling_kind": "makan",
+        "min_order_qty": "20",
+        "lead_time_hours": "24",
+        "is_halal": "on",
+        "price_idr": "27500",
+    }
+    data.update(overrides)
+    return data
+
+
+# --- MSME B against MSME A's product ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "method, url_name",
+    [
+        ("get", "vendors:shop-product-update"),
+        ("post", "vendors:shop-product-update"),
+        ("post", "vendors:shop-product-pause"),
+        ("get", "vendors:shop-product-delete"),
+        ("post", "vendors:shop-product-delete"),
+    ],
+)
+def test_other_msme_gets_404_on_a_product_page(client_b, product_a, method, url_name):
+    url = reverse(url_name, args=[product_a.pk])
+    data = product_form_data(title="Dibajak") if url_name.endswith("update") else {"paused": "1"}
+
+    response = getattr(client_b, method)(url, data) if method == "post" else client_b.get(url)
+
+    assert response.status_code == 404
+
+
+def test_other_msme_changes_nothing_on_a_product(client_b, product_a):
+    client_b.post(
+        reverse("vendors:shop-product-update", args=[product_a.pk]),
+        product_form_data(title="Dibajak", price_idr="1"),
+    )
+    client_b.post(reverse("vendors:shop-product-pause", args=[product_a.pk]), {"paused": "1"})
+    client_b.post(reverse("vendors:shop-product-delete", args=[product_a.pk]))
+
+    product_a.refresh_from_db()
+    assert product_a.title == "Nasi Kotak Ayam Bakar Bu Ani"
+    assert product_a.is_public is True
+    assert product_a.stockrecords.get().price == Decimal("25000")
+
+
+def test_shop_list_shows_only_the_msmes_own_products(client_a, client_b, product_a, product_b):
+    html_b = client_b.get(reverse("vendors:shop-products")).content.decode()
+    html_a = client_a.get(reverse("vendors:shop-products")).content.decode()
+
+    assert "Snack Box Risoles Pak Budi" in html_b
+    assert "Nasi Kotak Ayam Bakar Bu Ani" not in html_b
+    assert f'data-product="{product_a.pk}"' not in html_b
+    assert "Nasi Kotak Ayam Bakar Bu Ani" in html_a
+    assert "Snack Box Risoles Pak Budi" not in html_a
+
+
+def test_paused_products_of_another_msme_stay_out_of_the_shop_list(client_b, product_a, product_b):
+    services.product_pause(partner=product_a.stockrecords.get().partner, product=product_a, paused=True)
+
+    html_b = client_b.get(reverse("vendors:shop-products")).content.decode()
+
+    assert "Nasi Kotak Ayam Bakar Bu Ani" not in html_b
+
+
+@pytest.mark.parametrize(
+    "service, kwargs",
+    [
+        (services.product_update, {"data": {"title": "Dibajak"}, "price_idr": 1}),
+        (services.product_pause, {"paused": True}),
+        (services.product_delete, {}),
+    ],
+    ids=["update", "pause", "delete"],
+)
+def test_services_refuse_another_msmes_product(vendor_b, product_a, service, kwargs):
+    with pytest.raises(services.NotYourProduct):
+        service(partner=vendor_b.partner, product=product_a, **kwargs)
+
+    product_a.refresh_from_db()
+    assert product_a.title == "Nasi Kotak Ayam Bakar Bu Ani"
+    assert product_a.is_public is True
+
+
+# --- Who may open the shop pages at all ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url_name, with_pk",
+    [
+        ("vendors:shop-products", False),
+        ("vendors:shop-product-create", False),
+        ("vendors:shop-product-update", True),
+        ("vendors:shop-product-delete", True),
+        ("vendors:shop-schedule", False),
+    ],
+)
+def test_anonymous_visitor_is_sent_to_login(client, product_a, url_name, with_pk):
+    url = reverse(url_name, args=[product_a.pk] if with_pk else [])
+
+    response = client.get(url)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_anonymous_pause_is_sent_to_login_and_changes_nothing(client, product_a):
+    response = client.post(reverse("vendors:shop-product-pause", args=[product_a.pk]), {"paused": "1"})
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+    product_a.refresh_from_db()
+    assert product_a.is_public is True
+
+
+def test_msme_not_yet_approved_cannot_list_products(client):
+    draft = VendorFactory()  # registered, not verified: no Oscar partner yet
+    client.force_login(draft.owner)
+
+    response = client.get(reverse("vendors:shop-product-create"))
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("vendors:status")
+
+
+# --- The owner's own work --------------------------------------------------------------------
+
+
+def test_msme_adds_a_product_with_a_photo(client_a, vendor_a):
+    photo = SimpleUploadedFile("geprek.jpg", jpeg_bytes(), content_type="image/jpeg")
+
+    response = client_a.post(reverse("vendors:shop-product-create"), {**product_form_data(), "photo": photo})
+
+    assert response.status_code == 302
+    product = Product.objects.get(title="Nasi Kotak Ayam Geprek")
+    record = product.stockrecords.get()
+    assert record.partner == vendor_a.partner
+    assert record.price == Decimal("27500")
+    assert (product.kind, product.min_order_qty, product.is_halal) == ("nasi_kotak", 20, True)
+    original = product.images.get().original.name
+    assert default_storage.exists(thumbnail_name(original, "card"))
+    assert default_storage.exists(thumbnail_name(original, "detail"))
+    assert "Nasi Kotak Ayam Geprek" in client_a.get("/catalogue/").content.decode()
+
+
+def test_msme_edits_its_own_product(client_a, product_a):
+    response = client_a.post(
+        reverse("vendors:shop-product-update", args=[product_a.pk]),
+        product_form_data(title="Nasi Kotak Ayam Bakar Madu", price_idr="30000"),
+    )
+
+    assert response.status_code == 302
+    product_a.refresh_from_db()
+    assert product_a.title == "Nasi Kotak Ayam Bakar Madu"
+    assert product_a.stockrecords.get().price == Decimal("30000")
+
+
+def test_msme_pauses_and_resumes_its_own_product(client_a, client, product_a):
+    url = reverse("vendors:shop-product-pause", args=[product_a.pk])
+
+    client_a.post(url, {"paused": "1"})
+    product_a.refresh_from_db()
+    assert product_a.is_public is False
+    assert "Nasi Kotak Ayam Bakar Bu Ani" not in client.get("/catalogue/").content.decode()
+
+    client_a.post(url, {"paused": "0"})
+    product_a.refresh_from_db()
+    assert product_a.is_public is True
+    assert "Nasi Kotak Ayam Bakar Bu Ani" in client.get("/catalogue/").content.decode()
+
+
+def test_msme_deletes_its_own_product(client_a, product_a):
+    response = client_a.post(reverse("vendors:shop-product-delete", args=[product_a.pk]))
+
+    assert response.status_code == 302
+    assert not Product.objects.filter(pk=product_a.pk).exists()
+
+
+def test_bad_product_form_changes_nothing(client_a, product_a):
+    response = client_a.post(
+        reverse("vendors:shop-product-update", args=[product_a.pk]),
+        product_form_data(title="Harga Nol", price_idr="0"),
+    )
+
+    assert response.status_code == 400
+    product_a.refresh_from_db()
+    assert product_a.title == "Nasi Kotak Ayam Bakar Bu Ani"
+
+
+# --- Phone ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("with_product", [False, True], ids=["new", "edit"])
+def test_product_form_page_is_made_for_phones(client_a, product_a, with_product):
+    url = (
+        reverse("vendors:shop-product-update", args=[product_a.pk])
+        if with_product
+        else reverse("vendors:shop-product-create")
+    )
+
+    response = client_a.get(url)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<meta name="viewport" content="width=device-width' in html
+    assert 'id="product-form"' in html
+    assert 'accept="image/jpeg,image/png"' in html
