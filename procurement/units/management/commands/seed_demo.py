@@ -13,12 +13,14 @@ from io import StringIO
 from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.test import override_settings
 from django.utils import timezone
 from tqdm import tqdm
 
 from marketplace.accounts import roles
 from marketplace.catalogue import demo as catalogue_demo
 from procurement import demo as procurement_demo
+from procurement.demo_orders import demo_orders_seed
 from vendors import demo as vendors_demo
 
 
@@ -71,10 +73,13 @@ class Command(BaseCommand):
             products_created += report.products_created
         lines_created = procurement_demo.demo_budget_lines_seed(fiscal_year=timezone.localdate().year)
         memberships = procurement_demo.demo_memberships_seed(users=staff)
+        # The demo's notifications are kept out of the console (they go to a memory outbox).
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            orders_created = demo_orders_seed(officer=staff[roles.BUYER])
         self._say(
             verbosity,
-            f"Demo: {vendors_created} MSMEs, {products_created} products, {lines_created} budget lines "
-            f"and {memberships} unit memberships created.",
+            f"Demo: {vendors_created} MSMEs, {products_created} products, {lines_created} budget lines, "
+            f"{memberships} unit memberships and {orders_created} orders created.",
         )
 
         if scale == "city":
