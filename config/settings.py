@@ -277,7 +277,7 @@ USE_TZ = True
 # --- Oscar --------------------------------------------------------------------
 
 OSCAR_SHOP_NAME = "Gulo Asem"
-OSCAR_SHOP_TAGLINE = _("UMKM Kota Semarang untuk perangkat daerah")
+OSCAR_SHOP_TAGLINE = _("Semarang's MSMEs for the city's government units")
 OSCAR_HOMEPAGE = "/"
 OSCAR_DEFAULT_CURRENCY = "IDR"
 # One place formats every price: Oscar's currency filter reads this.
