@@ -17,6 +17,8 @@ def format_rupiah(value) -> str:
         amount = Decimal(value)
     except (TypeError, ValueError, InvalidOperation):
         return ""
+    if not amount.is_finite():  # Decimal accepts "NaN" and "Infinity": not amounts either
+        return ""
     options = settings.OSCAR_CURRENCY_FORMAT["IDR"]
     return format_currency(amount, "IDR", **options)
 

@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from marketplace.regions.services import CityPackError, regions_load
 from procurement.budgets.services import budget_accounts_load
@@ -31,10 +32,12 @@ class Command(BaseCommand):
     def handle(self, *args, pack_dir=None, accounts=None, **options):
         pack = Path(pack_dir or settings.CITY_PACK_DIR)
         try:
-            regions = regions_load(pack_dir=pack)
-            units = units_load(pack_dir=pack)
-            budget_accounts_load(path=Path(accounts or settings.SHARED_DATA_DIR / "budget-accounts.csv"))
-            ceilings = price_ceilings_load(path=pack / "price-ceilings.csv")
+            # One transaction for the whole pack: a bad row in any file loads nothing at all.
+            with transaction.atomic():
+                regions = regions_load(pack_dir=pack)
+                units = units_load(pack_dir=pack)
+                budget_accounts_load(path=Path(accounts or settings.SHARED_DATA_DIR / "budget-accounts.csv"))
+                ceilings = price_ceilings_load(path=pack / "price-ceilings.csv")
         except CityPackError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(
