@@ -22,6 +22,7 @@ from marketplace.catalogue import demo as catalogue_demo
 from procurement import demo as procurement_demo
 from procurement.demo_orders import demo_orders_seed
 from vendors import demo as vendors_demo
+from vendors import demo_city as vendors_demo_city
 
 
 class Command(BaseCommand):
@@ -103,7 +104,7 @@ class Command(BaseCommand):
             tqdm(total=products, desc="City products", unit="product", **bar_options) as product_bar,
         ):
             try:
-                report = vendors_demo.city_vendors_seed(
+                report = vendors_demo_city.city_vendors_seed(
                     vendors=vendors,
                     products=products,
                     refs=refs,
