@@ -227,7 +227,7 @@ def catalogue_ensure() -> CatalogueRefs:
     return CatalogueRefs(
         classes={key: services.product_class_for(key) for key in KINDS},
         # The category helper of the product pages, so demo and MSME-made products share categories.
-        categories={key: services._category_for(key) for key in KINDS},
+        categories={key: services.category_for(key) for key in KINDS},
     )
 
 

@@ -49,7 +49,7 @@ def product_class_for(kind: str):
     return pc
 
 
-def _category_for(kind: str):
+def category_for(kind: str):
     label = str(dict(Product._meta.get_field("kind").choices).get(kind, "Lainnya"))
     root_name = "Makanan & Minuman" if kind in FOOD_KINDS else "Produk UMKM"
     root = Category.get_root_nodes().filter(name=root_name).first() or Category.add_root(name=root_name)
@@ -73,7 +73,7 @@ def product_create(
     product = Product.objects.create(
         product_class=product_class_for(values.get("kind", "")), is_public=True, **values
     )
-    product.categories.add(_category_for(values.get("kind", "")))
+    product.categories.add(category_for(values.get("kind", "")))
     StockRecord.objects.create(
         product=product,
         partner=partner,
@@ -103,7 +103,7 @@ def product_update(
             setattr(product, key, data[key])
     if product.kind != old_kind:
         product.product_class = product_class_for(product.kind)
-        product.categories.set([_category_for(product.kind)])
+        product.categories.set([category_for(product.kind)])
     product.save()
     StockRecord.objects.filter(product=product, partner=partner).update(price=Decimal(int(price_idr)))
     if photo:

@@ -31,3 +31,12 @@ def lines_visible_to(*, user) -> QuerySet:
         .distinct()
         .order_by("-fiscal_year", "unit__name", "account__code")
     )
+
+
+def lines_readable_by(*, user) -> QuerySet:
+    """Every line for Admin (manage_reference_data); the lines of the user's own units for everyone else."""
+    if user.has_perm("accounts.manage_reference_data"):
+        return BudgetLine.objects.select_related("unit", "account").order_by(
+            "-fiscal_year", "unit__name", "sub_activity_code", "account__code"
+        )
+    return lines_visible_to(user=user)

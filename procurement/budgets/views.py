@@ -13,7 +13,7 @@ from django.views import View
 from marketplace.common.money import format_rupiah
 from procurement.budgets.forms import BudgetImportForm, LineFilterForm, PaguForm
 from procurement.budgets.models import BudgetLine, LedgerEntry
-from procurement.budgets.selectors import lines_visible_to
+from procurement.budgets.selectors import lines_readable_by, lines_visible_to
 from procurement.budgets.services import (
     IMPORT_COLUMNS,
     BudgetError,
@@ -24,15 +24,6 @@ from procurement.budgets.services import (
 MANAGE = "accounts.manage_reference_data"
 
 
-def lines_for(user):
-    """Every line for Admin; the lines of the user's own units for everyone else."""
-    if user.has_perm(MANAGE):
-        return BudgetLine.objects.select_related("unit", "account").order_by(
-            "-fiscal_year", "unit__name", "sub_activity_code", "account__code"
-        )
-    return lines_visible_to(user=user)
-
-
 class BudgetLineListView(LoginRequiredMixin, View):
     """The lines of the user's units (all lines for Admin) with totals, by fiscal year."""
 
@@ -40,7 +31,7 @@ class BudgetLineListView(LoginRequiredMixin, View):
     paginate_by = 50
 
     def get(self, request):
-        lines = lines_for(request.user)
+        lines = lines_readable_by(user=request.user)
         years = sorted(set(lines.order_by().values_list("fiscal_year", flat=True)), reverse=True)
         units = sorted(set(lines.order_by().values_list("unit_id", "unit__short_name")), key=lambda u: u[1])
         data = request.GET.copy()
@@ -82,7 +73,7 @@ class BudgetLineDetailView(LoginRequiredMixin, View):
     paginate_by = 25
 
     def get(self, request, pk):
-        line = get_object_or_404(lines_for(request.user), pk=pk)
+        line = get_object_or_404(lines_readable_by(user=request.user), pk=pk)
         ledger = (
             LedgerEntry.objects.filter(line=line)
             .select_related("order__unit_order", "actor")
