@@ -67,6 +67,12 @@ class Product(AbstractProduct):
     is_halal = models.BooleanField(_("halal"), default=False, db_index=True)
     dietary_tags = models.JSONField(_("dietary tags"), default=list, blank=True)
     contents = models.TextField(_("contents"), blank=True)
+    # The selling MSME's platform sales of the last 90 days, copied from its partner by
+    # marketplace.partner.services.partner_sales_refresh: the Pemerataan sort then walks one
+    # index of this table instead of sorting every product joined to its partner.
+    vendor_sales_90d_idr = models.BigIntegerField(
+        _("MSME's sales in the last 90 days (Rp)"), default=0, editable=False
+    )
 
     class Meta(AbstractProduct.Meta):
         indexes = [
@@ -76,6 +82,12 @@ class Product(AbstractProduct):
             models.Index(
                 fields=["id"],
                 name="product_listed",
+                condition=models.Q(is_public=True, structure__in=["standalone", "parent"]),
+            ),
+            # Pemerataan: the least-selling MSMEs' products first, newest first among equals.
+            models.Index(
+                fields=["vendor_sales_90d_idr", "-date_created", "-id"],
+                name="product_pemerataan",
                 condition=models.Q(is_public=True, structure__in=["standalone", "parent"]),
             ),
         ]

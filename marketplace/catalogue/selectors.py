@@ -63,6 +63,11 @@ def _base() -> QuerySet:
     )
 
 
+def product_cards(pks) -> list:
+    """These products, loaded whole with what their cards show (in any order)."""
+    return list(_base().filter(pk__in=pks))
+
+
 def product_listing(*, query: str = "", categories=None) -> QuerySet:
     """Public, sellable products of active partners, newest first (search optional)."""
     return product_search(ListingFilters(query=query, categories=categories, sort="newest"))
@@ -158,7 +163,8 @@ def _ordering(sort: str, ranked: bool) -> tuple:
         return ("-stockrecords__price", "-pk")
     if sort == "pemerataan":
         # Spread spending: vendors with the least platform sales in the last 90 days first.
-        return ("stockrecords__partner__sales_90d_idr", "-date_created", "-pk")
+        # (The partner's figure, copied onto each product: one index serves the sort.)
+        return ("vendor_sales_90d_idr", "-date_created", "-pk")
     return ("-date_created", "-pk")
 
 

@@ -71,7 +71,10 @@ def product_create(
     """Create a product of this MSME with its price (whole rupiah) and an optional photo."""
     values = {k: data[k] for k in PRODUCT_FIELDS if k in data}
     product = Product.objects.create(
-        product_class=product_class_for(values.get("kind", "")), is_public=True, **values
+        product_class=product_class_for(values.get("kind", "")),
+        is_public=True,
+        vendor_sales_90d_idr=partner.sales_90d_idr,
+        **values,
     )
     product.categories.add(category_for(values.get("kind", "")))
     StockRecord.objects.create(

@@ -8,7 +8,8 @@ from oscar.apps.catalogue.views import ProductDetailView as OscarProductDetailVi
 from oscar.core.loading import get_model
 
 from marketplace.catalogue.forms import ListingForm
-from marketplace.catalogue.selectors import ListingFilters, product_search
+from marketplace.catalogue.selectors import ListingFilters, product_cards, product_search
+from marketplace.common.pagination import CappedCountPaginator
 
 Category = get_model("catalogue", "Category")
 
@@ -26,7 +27,21 @@ class CatalogueView(ListView):
     context_object_name = "products"
     template_name = "oscar/catalogue/browse.html"
     paginate_by = 24
+    paginator_class = CappedCountPaginator
+    count_cap = 1000  # results counted beyond the page's start; past it: "more than …"
     categories = None
+
+    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
+        return self.paginator_class(
+            queryset,
+            per_page,
+            orphans=orphans,
+            allow_empty_first_page=allow_empty_first_page,
+            page_number=self.request.GET.get(self.page_kwarg, 1),
+            cap=self.count_cap,
+            rows=product_cards,
+            **kwargs,
+        )
 
     def get_queryset(self):
         self.form = ListingForm(self.request.GET or None)

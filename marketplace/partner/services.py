@@ -3,13 +3,15 @@
 from datetime import date, timedelta
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import OuterRef, Subquery, Sum
 from django.utils import timezone
 from oscar.core.loading import get_model
 
 Partner = get_model("partner", "Partner")
 ClosedDay = get_model("partner", "ClosedDay")
 Line = get_model("order", "Line")
+Product = get_model("catalogue", "Product")
+StockRecord = get_model("partner", "StockRecord")
 
 # Orders in these statuses never became sales.
 NOT_SALES = ("declined", "cancelled", "expired")
@@ -35,7 +37,23 @@ def partner_sales_refresh(*, partner_ids=None, days: int = 90) -> int:
             partner.sales_90d_idr = value
             changed.append(partner)
     Partner.objects.bulk_update(changed, ["sales_90d_idr"], batch_size=1000)
+    products_sales_copy(partner_ids=[p.pk for p in changed])
     return len(changed)
+
+
+def products_sales_copy(*, partner_ids) -> int:
+    """Copy these partners' 90-day sales onto their products (the Pemerataan sort's column).
+
+    Returns the number of products updated."""
+    partner_ids = list(partner_ids)
+    if not partner_ids:
+        return 0
+    sales = (
+        StockRecord.objects.filter(product=OuterRef("pk")).order_by("pk").values("partner__sales_90d_idr")[:1]
+    )
+    return Product.objects.filter(stockrecords__partner_id__in=partner_ids).update(
+        vendor_sales_90d_idr=Subquery(sales)
+    )
 
 
 @transaction.atomic

@@ -84,6 +84,8 @@ class ProductFactory(DjangoModelFactory):
     is_public = True
     product_class = factory.SubFactory(ProductClassFactory)
     upc = factory.Sequence(lambda n: f"GA{n:08d}")
+    # What partner_sales_refresh keeps copied from the selling MSME (the Pemerataan sort).
+    vendor_sales_90d_idr = factory.LazyAttribute(lambda o: o.partner.sales_90d_idr if o.partner else 0)
 
     stockrecord = factory.RelatedFactory(
         "tests.factories.catalogue.StockRecordFactory",

@@ -13,6 +13,7 @@ from io import StringIO
 from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
 from tqdm import tqdm
@@ -115,11 +116,21 @@ class Command(BaseCommand):
                 )
             except ValueError as exc:
                 raise CommandError(str(exc)) from exc
+        if report.vendors_created or report.products_created:
+            self._analyze()
         self._say(
             verbosity,
             f"City scale: {report.vendors_created} MSMEs and {report.products_created} products created "
             f"(target {report.vendors_total} MSMEs, {report.products_total} products).",
         )
+
+    def _analyze(self) -> None:
+        """Refresh the planner's statistics after a bulk insert: until autovacuum gets to it,
+        PostgreSQL plans the catalogue's queries for the tables as they were (empty)."""
+        if connection.vendor != "postgresql":
+            return
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
     def _say(self, verbosity: int, message: str) -> None:
         if verbosity:

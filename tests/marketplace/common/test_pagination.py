@@ -1,0 +1,83 @@
+"""Counting a listing's results stops past what anyone pages through."""
+
+import pytest
+from oscar.core.loading import get_model
+
+from marketplace.catalogue.views import CatalogueView
+from marketplace.common.pagination import CappedCountPaginator
+from tests.factories.catalogue_extra import CateringProductFactory
+
+pytestmark = pytest.mark.django_db
+
+Product = get_model("catalogue", "Product")
+
+
+@pytest.fixture
+def seven():
+    CateringProductFactory.create_batch(7)
+    return Product.objects.order_by("pk")
+
+
+def test_counts_exactly_under_the_cap(seven):
+    paginator = CappedCountPaginator(seven, 2, cap=10)
+
+    assert (paginator.count, paginator.is_capped, paginator.num_pages) == (7, False, 4)
+
+
+def test_stops_counting_at_the_cap(seven):
+    paginator = CappedCountPaginator(seven, 2, cap=3)
+
+    assert (paginator.count, paginator.is_capped) == (3, True)
+    page = paginator.page(1)
+    assert [p.pk for p in page] == [p.pk for p in seven[:2]]
+    assert page.has_next()
+
+
+def test_the_cap_moves_with_the_requested_page(seven):
+    paginator = CappedCountPaginator(seven, 2, cap=3, page_number=3)
+
+    # Counted up to 2 pages before + 3: the third page and the one after it are reachable.
+    assert (paginator.count, paginator.is_capped) == (7, False)
+    assert [p.pk for p in paginator.page(3)] == [p.pk for p in seven[4:6]]
+
+
+@pytest.mark.parametrize("page_number", ["last", "x", None, "-3"])
+def test_odd_page_numbers_count_from_the_first_page(seven, page_number):
+    assert CappedCountPaginator(seven, 2, cap=3, page_number=page_number).count == 3
+
+
+def test_catalogue_says_more_than_when_capped(client, seven, monkeypatch):
+    monkeypatch.setattr(CatalogueView, "paginate_by", 2)
+    monkeypatch.setattr(CatalogueView, "count_cap", 3)
+
+    html = client.get("/catalogue/").content.decode()
+
+    assert "Lebih dari <strong>3</strong> produk" in html
+    assert "Halaman 1</span>" in html
+    assert "page=2" in html  # the next page is still offered
+
+
+def test_catalogue_gives_the_exact_count_under_the_cap(client, seven, monkeypatch):
+    monkeypatch.setattr(CatalogueView, "paginate_by", 2)
+
+    html = client.get("/catalogue/").content.decode()
+
+    assert "<strong>7</strong> produk." in html
+    assert "Halaman 1 dari 4" in html
+
+
+def test_two_step_page_keeps_the_order_and_loads_only_its_rows(seven):
+    asked = []
+
+    def rows(pks):
+        asked.append(list(pks))
+        return list(Product.objects.filter(pk__in=pks).order_by("?"))  # any order back
+
+    newest_first = seven.order_by("-pk")
+    paginator = CappedCountPaginator(newest_first, 3, cap=10, rows=rows)
+    page = paginator.page(2)
+
+    expected = [p.pk for p in newest_first[3:6]]
+    assert [p.pk for p in page] == expected
+    assert asked == [expected]
+    assert [p.pk for p in paginator.page(3)] == [newest_first[6].pk]  # the short last page
