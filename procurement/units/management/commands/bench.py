@@ -13,6 +13,7 @@ import os
 import statistics
 import time
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -21,6 +22,7 @@ from django.db import connection
 from django.db.models import Count, Q
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
+from django.utils import timezone
 from oscar.core.loading import get_model
 
 from marketplace.accounts import roles
@@ -100,10 +102,13 @@ class Command(BaseCommand):
             )
 
         anonymous = Client()
+        in_3_days = (timezone.localdate() + timedelta(days=3)).isoformat()
         pages = [
             ("Listing", anonymous, "/catalogue/"),
             ("Search 'nasi'", anonymous, "/catalogue/?q=nasi"),
             ("Search 'batik', price ascending", anonymous, "/catalogue/?q=batik&sort=price_asc"),
+            ("Search with a typo 'rissoles'", anonymous, "/catalogue/?q=rissoles"),
+            ("Lunch deliverable in 3 days", anonymous, f"/catalogue/?kind=nasi_kotak&available_on={in_3_days}"),
         ]
         kecamatan_id = self._busiest_kecamatan()
         if kecamatan_id:
@@ -116,6 +121,7 @@ class Command(BaseCommand):
             officer_client = Client()
             officer_client.force_login(officer)
             pages.append(("Pemerataan, as an officer", officer_client, "/catalogue/?sort=pemerataan"))
+            pages.append(("Search 'nasi kotak', as an officer", officer_client, "/catalogue/?q=nasi+kotak"))
         else:
             self.stdout.write(
                 self.style.WARNING(
