@@ -48,7 +48,9 @@ def test_check_fails_when_a_page_misses_the_goal(monkeypatch):
     monkeypatch.setattr(bench, "GOAL_MEDIAN_MS", 0.0)
 
     with pytest.raises(CommandError, match="miss the 0 ms median goal"):
-        call_command("bench", "--allow-small", "--requests", "1", "--warmup", "0", "--check", stdout=StringIO())
+        call_command(
+            "bench", "--allow-small", "--requests", "1", "--warmup", "0", "--check", stdout=StringIO()
+        )
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL planner setting")

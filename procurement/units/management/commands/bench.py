@@ -108,7 +108,11 @@ class Command(BaseCommand):
             ("Search 'nasi'", anonymous, "/catalogue/?q=nasi"),
             ("Search 'batik', price ascending", anonymous, "/catalogue/?q=batik&sort=price_asc"),
             ("Search with a typo 'rissoles'", anonymous, "/catalogue/?q=rissoles"),
-            ("Lunch deliverable in 3 days", anonymous, f"/catalogue/?kind=nasi_kotak&available_on={in_3_days}"),
+            (
+                "Lunch deliverable in 3 days",
+                anonymous,
+                f"/catalogue/?kind=nasi_kotak&available_on={in_3_days}",
+            ),
         ]
         kecamatan_id = self._busiest_kecamatan()
         if kecamatan_id:
