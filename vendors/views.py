@@ -10,6 +10,7 @@ from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 from oscar.core.loading import get_class
 
+from marketplace.common.pagination import CappedCountPaginator
 from vendors import selectors, services
 from vendors.forms import STEP_SLUGS, STEPS, DecisionForm, DocumentsForm, QueueFilterForm
 from vendors.models import Vendor, VendorDocument
@@ -18,6 +19,7 @@ from vendors.validators import mask_nik, nik_issued_in_city
 
 product_search = get_class("catalogue.selectors", "product_search")
 ListingFilters = get_class("catalogue.selectors", "ListingFilters")
+product_cards = get_class("catalogue.selectors", "product_cards")
 LOCKED = (Vendor.Status.SUBMITTED, Vendor.Status.REJECTED)
 
 
@@ -295,11 +297,19 @@ class VendorPublicView(DetailView):
 
     template_name = "vendors/vendor_detail.html"
     context_object_name = "vendor"
+    paginate_by = 24
 
     def get_queryset(self):
         return selectors.public_vendors()
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["products"] = product_search(ListingFilters(partner_id=self.object.partner_id))[:48]
+        paginator = CappedCountPaginator(
+            product_search(ListingFilters(partner_id=self.object.partner_id)),
+            self.paginate_by,
+            page_number=self.request.GET.get("page", 1),
+            rows=product_cards,
+        )
+        page = paginator.get_page(self.request.GET.get("page"))
+        ctx.update(products=page.object_list, page_obj=page, paginator=paginator, query_string="")
         return ctx

@@ -27,6 +27,8 @@ D = VendorDocument.Kind
 # The queue's query count is set by vendors.selectors.verification_queue, whatever the page size;
 # most of it is the layout's (session, user, permissions, basket, categories, notifications).
 QUEUE_MAX_QUERIES = 20
+# An MSME's public page: the vendor, its rating, a page of product ids, those products.
+PUBLIC_PAGE_MAX_QUERIES = 12
 
 
 def step_url(step):
@@ -564,6 +566,31 @@ def test_public_page_has_no_badges_without_certificates(client, verifier):
     page = html(client.get(f"/umkm/u/{vendor.slug}/"))
 
     assert 'id="badge-halal"' not in page and 'id="badge-pirt"' not in page
+
+
+def test_public_page_lists_every_product_over_pages(
+    client, verifier, monkeypatch, django_assert_max_num_queries
+):
+    from vendors.views import VendorPublicView
+
+    monkeypatch.setattr(VendorPublicView, "paginate_by", 2)
+    vendor = approve(CompleteVendorFactory(documents=[]), verifier)
+    titles = [f"Kue Nomor {n}" for n in range(1, 6)]
+    for title in titles:
+        ProductFactory(partner=vendor.partner, title=title)
+    ProductFactory(title="Kue Tetangga")  # another MSME's
+
+    seen = []
+    for number in (1, 2, 3):
+        with django_assert_max_num_queries(PUBLIC_PAGE_MAX_QUERIES):
+            page = html(client.get(f"/umkm/u/{vendor.slug}/", {"page": number}))
+        seen += [t for t in titles if f">{t}<" in page]
+        assert "Kue Tetangga" not in page
+    assert sorted(seen) == sorted(titles)  # newest first, each once
+    assert "<strong>5</strong> produk" in page
+    assert "Halaman 3 dari 3" in page
+    last = html(client.get(f"/umkm/u/{vendor.slug}/", {"page": "99"}))
+    assert [t for t in titles if f">{t}<" in last] == ["Kue Nomor 1"]  # out of range: the last page
 
 
 @pytest.mark.parametrize("status", [S.DRAFT, S.SUBMITTED, S.CHANGES_REQUESTED, S.REJECTED, S.SUSPENDED])
