@@ -3,7 +3,7 @@
 from datetime import date, timedelta
 
 from django.db import transaction
-from django.db.models import OuterRef, Subquery, Sum
+from django.db.models import F, OuterRef, Subquery, Sum
 from django.utils import timezone
 from oscar.core.loading import get_model
 
@@ -37,23 +37,28 @@ def partner_sales_refresh(*, partner_ids=None, days: int = 90) -> int:
             partner.sales_90d_idr = value
             changed.append(partner)
     Partner.objects.bulk_update(changed, ["sales_90d_idr"], batch_size=1000)
-    products_sales_copy(partner_ids=[p.pk for p in changed])
+    # A full refresh also mends products whose copy drifted (e.g. a stock record added by
+    # staff in Oscar's dashboard for an MSME that already had sales).
+    products_sales_copy(partner_ids=None if partner_ids is None else [p.pk for p in changed])
     return len(changed)
 
 
-def products_sales_copy(*, partner_ids) -> int:
-    """Copy these partners' 90-day sales onto their products (the Pemerataan sort's column).
+def products_sales_copy(*, partner_ids=None) -> int:
+    """Copy partners' 90-day sales onto their products (the Pemerataan sort's column), for these
+    partners or (None) every partner; only products whose copy differs are written.
 
     Returns the number of products updated."""
-    partner_ids = list(partner_ids)
-    if not partner_ids:
-        return 0
+    products = Product.objects.filter(stockrecords__isnull=False)
+    if partner_ids is not None:
+        partner_ids = list(partner_ids)
+        if not partner_ids:
+            return 0
+        products = products.filter(stockrecords__partner_id__in=partner_ids)
     sales = (
         StockRecord.objects.filter(product=OuterRef("pk")).order_by("pk").values("partner__sales_90d_idr")[:1]
     )
-    return Product.objects.filter(stockrecords__partner_id__in=partner_ids).update(
-        vendor_sales_90d_idr=Subquery(sales)
-    )
+    stale = products.annotate(current=Subquery(sales)).exclude(vendor_sales_90d_idr=F("current"))
+    return Product.objects.filter(pk__in=stale.values("pk")).update(vendor_sales_90d_idr=Subquery(sales))
 
 
 @transaction.atomic

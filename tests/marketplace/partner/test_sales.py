@@ -119,3 +119,17 @@ def test_a_new_product_starts_with_its_msme_sales():
     )
 
     assert product.vendor_sales_90d_idr == 1_234_000
+
+
+def test_full_refresh_mends_a_product_whose_copy_drifted():
+    partner = PartnerFactory(sales_90d_idr=0)
+    product = CateringProductFactory(partner=partner)
+    untouched = CateringProductFactory(partner=PartnerFactory())
+    Product.objects.filter(pk=product.pk).update(vendor_sales_90d_idr=777)  # e.g. added outside services
+
+    assert partner_sales_refresh() == 0  # no MSME's sales changed…
+
+    product.refresh_from_db()
+    assert product.vendor_sales_90d_idr == 0  # …yet the product's copy is right again
+    untouched.refresh_from_db()
+    assert untouched.vendor_sales_90d_idr == 0
