@@ -2,12 +2,13 @@
 
 Demo defaults need no services: SQLite under var/, local files, console e-mail,
 local-memory cache. Set DJANGO_ENV=production for production mode, which
-requires SECRET_KEY and ALLOWED_HOSTS and turns every security switch on.
+requires SECRET_KEY, ALLOWED_HOSTS and SITE_URL and turns every security switch on.
 """
 
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from oscar.defaults import *  # noqa: F403  (Oscar's documented way to load its defaults)
 
@@ -23,11 +24,17 @@ PRODUCTION = DJANGO_ENV == "production"
 if PRODUCTION:
     SECRET_KEY = env.str("SECRET_KEY")
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+    SITE_URL = env.str("SITE_URL")
     DEBUG = False
 else:
     SECRET_KEY = env.str("SECRET_KEY", default="demo-only-insecure-key-change-me-" + "x" * 20)
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
+    SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
     DEBUG = env.bool("DEBUG", default=True)
+# Where the site is reached, for links in e-mails (which have no request to build them from).
+SITE_URL = SITE_URL.rstrip("/")
+if not SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(f"SITE_URL must start with http:// or https://, not {SITE_URL!r}.")
 
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 

@@ -63,6 +63,7 @@ def pytest_configure(config):
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
         EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
         STAFF_MFA_REQUIRED=True,
+        SITE_URL="https://guloasem.test",  # links in e-mails and PDFs, whatever the shell says
     )
     _session_settings.enable()
 

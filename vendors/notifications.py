@@ -3,10 +3,11 @@
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_class
+
+from marketplace.common.links import absolute_url
 
 Dispatcher = get_class("communication.utils", "Dispatcher")
 
@@ -18,7 +19,7 @@ def decision_notify(*, decision) -> None:
         subject = _("Your MSME registration: %(action)s") % {"action": decision.get_action_display()}
         body = render_to_string(
             "vendors/email/decision.txt",
-            {"vendor": vendor, "decision": decision, "status_url": reverse("vendors:status")},
+            {"vendor": vendor, "decision": decision, "status_url": absolute_url("vendors:status")},
         )
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [vendor.owner.email])
     Dispatcher().notify_user(vendor.owner, subject, body=body)

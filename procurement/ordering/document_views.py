@@ -7,18 +7,20 @@ public and shows only the document's figures and the public bodies it names.
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.urls import path, reverse
+from django.urls import path
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views import View
 
+from marketplace.common.links import absolute_url
 from procurement.ordering import documents
 from procurement.ordering.models import DocumentSeal, Receipt
 from procurement.ordering.views import visible_order
 
 
 def _verify_url(request, seal: DocumentSeal) -> str:
-    return request.build_absolute_uri(reverse("ordering:document-verify", args=[seal.code]))
+    """The printed QR code points at the site's own address (SITE_URL), whatever Host asked."""
+    return absolute_url("ordering:document-verify", seal.code)
 
 
 def _pdf_response(content: bytes, filename: str) -> HttpResponse:

@@ -2,11 +2,11 @@
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_class
 
+from marketplace.common.links import absolute_url
 from procurement.units.models import Membership
 
 Dispatcher = get_class("communication.utils", "Dispatcher")
@@ -65,14 +65,14 @@ def order_notify(*, unit_order, action: str, reason: str = "") -> None:
                     _("Event: %(event)s") % {"event": unit_order.event},
                     _("Reason: %(reason)s") % {"reason": reason} if reason else "",
                     _("Open the order: %(url)s")
-                    % {"url": reverse("ordering:order-detail", args=[unit_order.pk])},
+                    % {"url": absolute_url("ordering:order-detail", unit_order.pk)},
                 ],
             )
         )
     dispatcher = Dispatcher()
     seen = set()
     for user in recipients(unit_order=unit_order, action=action):
-        if user.pk in seen:
+        if user.pk in seen or not user.is_active:  # a disabled account has left: no mail for it
             continue
         seen.add(user.pk)
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])

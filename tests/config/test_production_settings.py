@@ -14,6 +14,7 @@ SCRUBBED = (
     "DEBUG",
     "SECRET_KEY",
     "ALLOWED_HOSTS",
+    "SITE_URL",
     "DATABASE_URL",
     "REDIS_URL",
     "EMAIL_URL",
@@ -43,6 +44,7 @@ def production_env(tmp_path):
     return {
         "SECRET_KEY": secrets.token_urlsafe(64),
         "ALLOWED_HOSTS": "guloasem.example.go.id",
+        "SITE_URL": "https://guloasem.example.go.id",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}",
     }
 
@@ -68,7 +70,7 @@ def test_production_mode_turns_the_security_switches_on(production_env):
     assert result.stdout.split("\n")[-2] == "False True True True True True ['guloasem.example.go.id']"
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS"])
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "SITE_URL"])
 def test_production_mode_refuses_to_start_without(missing, production_env):
     del production_env[missing]
 
@@ -77,3 +79,10 @@ def test_production_mode_refuses_to_start_without(missing, production_env):
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert missing in result.stderr
+
+
+def test_site_url_must_be_a_web_address(production_env):
+    result = manage("check", **{**production_env, "SITE_URL": "guloasem.example.go.id"})
+
+    assert result.returncode != 0
+    assert "SITE_URL must start with http:// or https://" in result.stderr

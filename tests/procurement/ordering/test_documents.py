@@ -272,7 +272,7 @@ def test_the_qr_code_on_the_document_opens_its_verification_page(client, w, name
     content = download(client, w.officer, name, uo).content
 
     seal = DocumentSeal.objects.get(unit_order=uo, kind=kind)
-    url = "http://testserver" + reverse("ordering:document-verify", args=[seal.code])
+    url = "https://guloasem.test" + reverse("ordering:document-verify", args=[seal.code])  # SITE_URL
     assert url in pdf_text(content)
     images = [img.image for page in PdfReader(io.BytesIO(content)).pages for img in page.images]
     assert any(image_is_qr_of(img, url) for img in images)
