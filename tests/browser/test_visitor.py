@@ -44,3 +44,40 @@ def test_page_fits_a_375_px_phone_without_sideways_scrolling(phone_page, path):
 
     scroll_width = phone_page.evaluate("document.documentElement.scrollWidth")
     assert scroll_width <= 375, f"{path} is {scroll_width}px wide on a 375px phone"
+
+
+def test_product_page_on_a_phone_tells_an_officer_what_to_know_before_ordering(phone_page):
+    from tests.factories import KecamatanFactory, VendorFactory
+    from tests.factories.catalogue_extra import CateringProductFactory, PriceCeilingFactory
+
+    PriceCeilingFactory(kind="makan", max_price_idr=40_000)
+    vendor = VendorFactory(approved=True, business_name="Dapur Bu Ratna")
+    vendor.partner.kecamatan = KecamatanFactory(name="Gayamsari")
+    vendor.partner.save()
+    within = CateringProductFactory(
+        title="Nasi Kotak Ayam Goreng",
+        partner=vendor.partner,
+        price=35_000,
+        ceiling_kind="makan",
+        min_order_qty=20,
+        lead_time_hours=48,
+    )
+    above = CateringProductFactory(
+        title="Nasi Kotak Wagyu", partner=vendor.partner, price=95_000, ceiling_kind="makan"
+    )
+    page = phone_page
+
+    page.goto(within.get_absolute_url())
+
+    facts = page.locator("#product-facts")
+    expect(facts).to_contain_text("Dapur Bu Ratna")
+    expect(facts).to_contain_text("Gayamsari")
+    expect(facts).to_contain_text("20")
+    expect(facts).to_contain_text("48 jam")
+    expect(facts).to_contain_text("sesuai SSH")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    image = page.locator("img[loading=lazy]").first
+    assert image.get_attribute("width") and image.get_attribute("height")
+
+    page.goto(above.get_absolute_url())
+    expect(page.locator("#product-facts")).to_contain_text("melebihi SSH")
