@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Sum
 
 from procurement.budgets.models import BudgetLine, LedgerEntry
@@ -176,3 +177,24 @@ def test_pagu_cannot_be_lowered_below_what_is_committed_and_realized(w):
     budget_line_set_pagu(line=w.line, pagu_idr=750_000)
     w.line.refresh_from_db()
     assert w.line.available_idr == 0
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger is PostgreSQL's")
+def test_the_database_refuses_bulk_changes_to_the_ledger(w):
+    place(w, (w.snack, 10))
+    entry = LedgerEntry.objects.get()
+    note = entry.note
+
+    with pytest.raises(IntegrityError, match="append-only"), transaction.atomic():
+        LedgerEntry.objects.filter(pk=entry.pk).update(amount_idr=1)
+    with pytest.raises(IntegrityError, match="append-only"), transaction.atomic():
+        LedgerEntry.objects.filter(pk=entry.pk).delete()
+    with (
+        pytest.raises(IntegrityError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("UPDATE budgets_ledgerentry SET note = 'diubah' WHERE id = %s", [entry.pk])
+
+    entry.refresh_from_db()
+    assert (entry.amount_idr, entry.note) == (10 * SNACK_PRICE, note)
