@@ -17,14 +17,16 @@ from oscar.core.loading import get_model
 from marketplace.accounts import roles
 from vendors import notifications, selectors
 from vendors.models import DocumentAccess, Vendor, VendorDecision, VendorDocument
-from vendors.uploads import sanitise_upload, store_private
+from vendors.uploads import UploadRejected, sanitise_upload, store_private
 
 Partner = get_model("partner", "Partner")
 S = Vendor.Status
 A = VendorDecision.Action
 
-# Fields whose change sends an approved MSME back to verification.
+# Fields whose change sends a verified MSME back to verification.
 REVERIFY_FIELDS = ("nik", "nib", "legal_form")
+# Statuses in which the city has verified the MSME's identity and documents.
+VERIFIED = (S.APPROVED, S.SUSPENDED)
 
 
 class VendorError(Exception):
@@ -78,7 +80,9 @@ MOVES = {
     A.REINSTATE: Move(
         A.REINSTATE, (S.SUSPENDED,), S.APPROVED, permission="accounts.verify_vendors", needs_reason=True
     ),
-    A.REVERIFY: Move(A.REVERIFY, (S.APPROVED,), S.SUBMITTED, by_owner=True),
+    # A verified MSME (selling or suspended) that changes its identity or replaces a document
+    # goes back to the verifiers: it does not sell until they approve it again.
+    A.REVERIFY: Move(A.REVERIFY, VERIFIED, S.SUBMITTED, by_owner=True),
 }
 
 
@@ -184,18 +188,17 @@ def vendor_update(*, vendor: Vendor, actor, data: dict) -> Vendor:
             current.save()
     except IntegrityError as exc:
         raise DuplicateIdentity(_("This NIK or NIB is already registered to another MSME.")) from exc
-    if current.status == S.APPROVED:
-        if changed_identity:
-            _transition(
-                vendor=current,
-                action=A.REVERIFY,
-                actor=actor,
-                reason=_("Changed: %s")
-                % ", ".join(str(Vendor._meta.get_field(f).verbose_name) for f in changed_identity),
-            )
-            current.refresh_from_db()
-        else:
-            _sync_selling(current)
+    if current.status in VERIFIED and changed_identity:
+        _transition(
+            vendor=current,
+            action=A.REVERIFY,
+            actor=actor,
+            reason=_("Changed: %s")
+            % ", ".join(str(Vendor._meta.get_field(f).verbose_name) for f in changed_identity),
+        )
+        current.refresh_from_db()
+    elif current.status == S.APPROVED:
+        _sync_selling(current)
     return current
 
 
@@ -212,15 +215,21 @@ def _check_unique_identity(vendor: Vendor) -> None:
         )
 
 
-@transaction.atomic
-def document_upload(*, vendor: Vendor, actor, kind: str, uploaded_file) -> VendorDocument:
-    """Check, clean and privately store one document, replacing the previous one of its kind."""
+def _may_upload(*, vendor: Vendor, actor) -> None:
     if vendor.owner_id != actor.pk:
         raise NotAllowed(_("Only the owner can upload documents."))
     if vendor.status in (S.SUBMITTED, S.REJECTED):
         raise NotAllowed(_("Documents cannot be changed while the registration is being verified."))
+
+
+def _document_clean(*, kind: str, uploaded_file):
+    """The upload, checked and cleaned; raises UploadRejected (nothing stored)."""
     allowed = {"jpg", "png"} if kind in selectors.IMAGE_ONLY_DOCUMENTS else {"jpg", "png", "pdf"}
-    clean = sanitise_upload(uploaded_file, allowed=allowed)  # raises UploadRejected, nothing stored
+    return sanitise_upload(uploaded_file, allowed=allowed)
+
+
+def _document_save(*, vendor: Vendor, actor, kind: str, clean) -> VendorDocument:
+    """Store a cleaned document privately, replacing the previous one of its kind."""
     name = store_private(content=clean.content, extension=clean.extension, folder=f"vendors/{vendor.pk}")
     old = VendorDocument.objects.filter(vendor=vendor, kind=kind).first()
     if old:
@@ -235,6 +244,49 @@ def document_upload(*, vendor: Vendor, actor, kind: str, uploaded_file) -> Vendo
         size=len(clean.content),
         uploaded_by=actor,
     )
+
+
+def _reverify_for_documents(*, vendor: Vendor, actor, kinds: list[str]) -> None:
+    """A verified MSME's new documents are checked again before it sells."""
+    if vendor.status in VERIFIED and kinds:
+        labels = ", ".join(str(VendorDocument.Kind(k).label) for k in kinds)
+        _transition(vendor=vendor, action=A.REVERIFY, actor=actor, reason=_("New documents: %s") % labels)
+        vendor.refresh_from_db()
+
+
+@transaction.atomic
+def document_upload(*, vendor: Vendor, actor, kind: str, uploaded_file) -> VendorDocument:
+    """Check, clean and privately store one document, replacing the previous one of its kind."""
+    _may_upload(vendor=vendor, actor=actor)
+    clean = _document_clean(kind=kind, uploaded_file=uploaded_file)
+    document = _document_save(vendor=vendor, actor=actor, kind=kind, clean=clean)
+    _reverify_for_documents(vendor=vendor, actor=actor, kinds=[kind])
+    return document
+
+
+@transaction.atomic
+def documents_upload(*, vendor: Vendor, actor, uploads: dict) -> dict[str, list[str]]:
+    """Store each uploaded document ({kind: file}; empty ones skipped) and return the refused
+    ones' messages by kind.
+
+    While registering, accepted documents stay when another is refused (the draft keeps what
+    is good). A verified MSME's post is all or nothing: its good documents would otherwise send
+    it to verification with the refused one still to replace."""
+    _may_upload(vendor=vendor, actor=actor)
+    cleaned, refused = {}, {}
+    for kind, uploaded_file in uploads.items():
+        if not uploaded_file:
+            continue
+        try:
+            cleaned[kind] = _document_clean(kind=kind, uploaded_file=uploaded_file)
+        except UploadRejected as exc:
+            refused[kind] = exc.messages
+    if refused and vendor.status in VERIFIED:
+        return refused
+    for kind, clean in cleaned.items():
+        _document_save(vendor=vendor, actor=actor, kind=kind, clean=clean)
+    _reverify_for_documents(vendor=vendor, actor=actor, kinds=list(cleaned))
+    return refused
 
 
 def vendor_submit(*, vendor: Vendor, actor) -> VendorDecision:

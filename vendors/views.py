@@ -14,7 +14,6 @@ from marketplace.common.pagination import CappedCountPaginator
 from vendors import selectors, services
 from vendors.forms import STEP_SLUGS, STEPS, DecisionForm, DocumentsForm, QueueFilterForm
 from vendors.models import Vendor, VendorDocument
-from vendors.uploads import UploadRejected
 from vendors.validators import mask_nik, nik_issued_in_city
 
 product_search = get_class("catalogue.selectors", "product_search")
@@ -109,7 +108,7 @@ class RegistrationStepView(LoginRequiredMixin, View):
         return STEP_SLUGS[self.index + 1] if self.index + 1 < len(STEPS) else None
 
     def save_fields(self, form) -> bool:
-        was_approved = self.vendor.status == Vendor.Status.APPROVED
+        was_verified = self.vendor.status in services.VERIFIED
         try:
             self.vendor = services.vendor_update(
                 vendor=self.vendor, actor=self.request.user, data=form.cleaned_data
@@ -117,7 +116,7 @@ class RegistrationStepView(LoginRequiredMixin, View):
         except services.VendorError as exc:
             form.add_error(None, exc.message)
             return False
-        if was_approved and self.vendor.status == Vendor.Status.SUBMITTED:
+        if was_verified and self.vendor.status == Vendor.Status.SUBMITTED:
             messages.warning(
                 self.request,
                 _(
@@ -128,21 +127,23 @@ class RegistrationStepView(LoginRequiredMixin, View):
         return True
 
     def save_documents(self, form) -> bool:
-        ok = True
-        for kind, uploaded in list(form.cleaned_data.items()):  # add_error() removes from cleaned_data
-            if not uploaded:
-                continue
-            try:
-                services.document_upload(
-                    vendor=self.vendor, actor=self.request.user, kind=kind, uploaded_file=uploaded
-                )
-            except UploadRejected as exc:
-                form.add_error(kind, exc.messages)
-                ok = False
-            except services.VendorError as exc:
-                form.add_error(kind, exc.message)
-                ok = False
-        return ok
+        was_verified = self.vendor.status in services.VERIFIED
+        try:
+            refused = services.documents_upload(
+                vendor=self.vendor, actor=self.request.user, uploads=form.cleaned_data
+            )
+        except services.VendorError as exc:
+            form.add_error(None, exc.message)
+            return False
+        for kind, problems in refused.items():
+            form.add_error(kind, problems)
+        self.vendor.refresh_from_db()
+        if was_verified and self.vendor.status == Vendor.Status.SUBMITTED:
+            messages.warning(
+                self.request,
+                _("New documents are checked again: your MSME does not sell until it is approved."),
+            )
+        return not refused
 
 
 class StatusView(LoginRequiredMixin, TemplateView):

@@ -12,7 +12,12 @@ from oscar.core.loading import get_class, get_model
 
 from marketplace.accounts import roles
 from tests.factories import ProductFactory, UserFactory, VendorFactory
-from tests.factories.vendor_documents import CompleteVendorFactory, VendorDocumentFactory, jpeg_bytes
+from tests.factories.vendor_documents import (
+    CompleteVendorFactory,
+    VendorDocumentFactory,
+    jpeg_bytes,
+    pdf_bytes,
+)
 from vendors import services
 from vendors.models import DocumentAccess, Vendor, VendorDecision, VendorDocument
 
@@ -22,6 +27,7 @@ Notification = get_model("communication", "Notification")
 product_listing = get_class("catalogue.selectors", "product_listing")
 S = Vendor.Status
 D = VendorDocument.Kind
+A = VendorDecision.Action
 
 KTP_PROBLEM = [{"field": "doc_ktp", "label": "KTP", "reason": "Foto KTP buram, mohon foto ulang."}]
 
@@ -585,6 +591,87 @@ def test_documents_cannot_change_while_the_registration_is_verified():
         )
 
     assert list(vendor.documents.filter(kind=D.KTP)) == [ktp]
+
+
+def ktp_upload():
+    return SimpleUploadedFile("ktp-baru.jpg", jpeg_bytes(), content_type="image/jpeg")
+
+
+@pytest.mark.parametrize("status", [S.APPROVED, S.SUSPENDED])
+def test_a_verified_msme_replacing_a_document_is_verified_again(status):
+    vendor = vendor_in(status)
+
+    services.document_upload(vendor=vendor, actor=vendor.owner, kind=D.KTP, uploaded_file=ktp_upload())
+
+    vendor.refresh_from_db()
+    assert vendor.status == S.SUBMITTED
+    assert not vendor.partner.is_active  # not selling until approved again
+    decision = vendor.decisions.first()
+    assert (decision.action, decision.from_status, decision.actor) == (A.REVERIFY, status, vendor.owner)
+    assert str(D.KTP.label) in decision.reason
+
+
+def test_a_draft_uploading_documents_stays_a_draft():
+    vendor = VendorFactory()
+
+    services.document_upload(vendor=vendor, actor=vendor.owner, kind=D.KTP, uploaded_file=ktp_upload())
+
+    vendor.refresh_from_db()
+    assert vendor.status == S.DRAFT
+    assert not vendor.decisions.exists()
+
+
+def test_a_suspended_msme_changing_its_nik_goes_to_the_verifiers():
+    vendor = vendor_in(S.SUSPENDED)
+
+    services.vendor_update(vendor=vendor, actor=vendor.owner, data={"nik": "3374016502910004"})
+
+    vendor.refresh_from_db()
+    assert vendor.status == S.SUBMITTED
+    assert not vendor.partner.is_active
+    assert vendor.decisions.first().action == A.REVERIFY
+
+
+def test_a_verified_msmes_post_with_a_refused_document_changes_nothing():
+    vendor = vendor_in(S.APPROVED)
+    kept = {d.kind: d.file_name for d in vendor.documents.all()}
+
+    refused = services.documents_upload(
+        vendor=vendor,
+        actor=vendor.owner,
+        uploads={
+            D.KTP: ktp_upload(),
+            D.SELFIE_KTP: SimpleUploadedFile(
+                "selfie.jpg", b"%PDF-1.4 not a photo", content_type="image/jpeg"
+            ),
+        },
+    )
+
+    assert list(refused) == [D.SELFIE_KTP]
+    vendor.refresh_from_db()
+    assert vendor.status == S.APPROVED and vendor.partner.is_active
+    assert {d.kind: d.file_name for d in vendor.documents.all()} == kept
+
+
+def test_several_new_documents_send_a_verified_msme_back_once():
+    vendor = vendor_in(S.APPROVED)
+    decisions = vendor.decisions.count()
+
+    refused = services.documents_upload(
+        vendor=vendor,
+        actor=vendor.owner,
+        uploads={
+            D.KTP: ktp_upload(),
+            D.NIB: SimpleUploadedFile("nib.pdf", pdf_bytes(), content_type="application/pdf"),
+        },
+    )
+
+    assert refused == {}
+    vendor.refresh_from_db()
+    assert vendor.status == S.SUBMITTED
+    assert vendor.decisions.count() == decisions + 1
+    reason = vendor.decisions.first().reason
+    assert str(D.KTP.label) in reason and str(D.NIB.label) in reason
 
 
 def test_nobody_else_uploads_documents_for_the_owner(verifier):

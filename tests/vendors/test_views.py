@@ -483,6 +483,26 @@ def test_identity_change_on_the_profile_sends_the_msme_back_to_verification(
     assert vendor.decisions.first().action == VendorDecision.Action.REVERIFY
 
 
+def test_approved_msme_replacing_its_ktp_is_warned_and_verified_again(login, verifier, client):
+    vendor = approve(CompleteVendorFactory(), verifier)
+    ProductFactory(partner=vendor.partner, title="Bandeng Presto Juwana Asli")
+    owner = login(vendor.owner)
+    assert 'id="reverify-warning"' in html(owner.get(step_url("dokumen")))
+
+    response = owner.post(
+        step_url("dokumen"),
+        {"ktp": SimpleUploadedFile("ktp.jpg", jpeg_bytes(), content_type="image/jpeg"), "save_draft": "1"},
+        follow=True,
+    )
+
+    assert "diperiksa ulang" in html(response)
+    vendor.refresh_from_db()
+    assert vendor.status == S.SUBMITTED
+    assert vendor.decisions.first().action == VendorDecision.Action.REVERIFY
+    client.logout()
+    assert "Bandeng Presto Juwana Asli" not in html(client.get("/catalogue/"))
+
+
 def test_description_change_keeps_the_msme_selling(login, verifier, client):
     vendor = approve(CompleteVendorFactory(documents=[]), verifier)
     ProductFactory(partner=vendor.partner, title="Bandeng Presto Juwana Asli")
