@@ -178,3 +178,14 @@ def test_pages_speak_indonesian_by_default(client, url):
 
     assert [text for text in english if text in html] == []
     assert [text for text in indonesian if text not in html] == []
+
+
+def test_words_with_two_meanings_are_told_apart_by_context():
+    from django.utils import translation
+    from django.utils.translation import gettext, pgettext
+
+    with translation.override("id"):
+        assert pgettext("sale unit", "Unit") == "Satuan"  # kotak, porsi, orang, pcs
+        assert gettext("Unit") == "Unit"  # a government unit (OPD)
+        assert pgettext("budget account", "Account") == "Rekening"  # kode rekening belanja
+        assert gettext("Account") == "Akun"  # a user's account

@@ -8,6 +8,7 @@ and what local MSMEs make (batik and other fashion, kriya = crafts, oleh-oleh = 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from oscar.apps.catalogue.abstract_models import AbstractProduct
 
 
@@ -51,7 +52,9 @@ class CeilingKind(models.TextChoices):
 
 class Product(AbstractProduct):
     kind = models.CharField(_("kind"), max_length=20, choices=ProductKind.choices, blank=True, db_index=True)
-    sale_unit = models.CharField(_("unit"), max_length=10, choices=SaleUnit.choices, default=SaleUnit.PIECE)
+    sale_unit = models.CharField(
+        pgettext_lazy("sale unit", "unit"), max_length=10, choices=SaleUnit.choices, default=SaleUnit.PIECE
+    )
     ceiling_kind = models.CharField(
         _("price ceiling kind"), max_length=10, choices=CeilingKind.choices, default="", blank=True
     )

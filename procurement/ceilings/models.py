@@ -6,12 +6,13 @@ highest price per person per occasion a unit may pay.
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class PriceCeiling(models.Model):
     fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
     kind = models.CharField(_("kind"), max_length=30)
-    unit_label = models.CharField(_("unit"), max_length=40, default="orang/kali")
+    unit_label = models.CharField(pgettext_lazy("sale unit", "unit"), max_length=40, default="orang/kali")
     max_price_idr = models.BigIntegerField(_("maximum price (Rp)"))
     note = models.CharField(_("note"), max_length=255, blank=True)
 
