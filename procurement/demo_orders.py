@@ -50,7 +50,12 @@ PLAN = (
     ("confirmed", 0),
     ("awaiting_vendor", 0),
     ("awaiting_vendor", 0),
+    ("pending_approval", 0),  # above the unit's approval threshold: waits for its PPK
 )
+
+
+class _NotAsPlanned(Exception):
+    """The order did not land in the planned status (rolled back; another product is tried)."""
 
 
 def _place(*, officer, line, product, quantity: int, name: str, days_ahead: int):
@@ -109,6 +114,8 @@ def demo_orders_seed(*, officer, unit_code: str = "SETDA") -> int:
     for n, (status, months) in enumerate(PLAN):
         for product in rng.sample(products, k=min(6, len(products))):
             quantity = max(product.min_order_qty, 25)
+            if status == "pending_approval":
+                quantity = max(quantity, _over_threshold(product, line.unit.approval_threshold_idr))
             try:
                 with transaction.atomic():
                     uo = _place(
@@ -121,16 +128,24 @@ def demo_orders_seed(*, officer, unit_code: str = "SETDA") -> int:
                     )
                     _advance(uo, status, officer)
                     _backdate(uo, months)
-            except (services.OrderRefused, services.NotAllowed):
+            except (services.OrderRefused, services.NotAllowed, _NotAsPlanned):
                 continue  # closed that day, capacity… try another product
             created += 1
             break
     return created
 
 
+def _over_threshold(product, threshold_idr: int) -> int:
+    """The smallest quantity of `product` whose total is above `threshold_idr`."""
+    price = int(product.stockrecords.first().price)
+    return threshold_idr // price + 1
+
+
 def _advance(uo: UnitOrder, status: str, officer) -> None:
     vendor = uo.partner.users.first()
-    if status == "awaiting_vendor":
+    if status in ("awaiting_vendor", "pending_approval"):
+        if uo.status != status:
+            raise _NotAsPlanned(uo.status)
         return
     if status == "declined":
         services.order_move(

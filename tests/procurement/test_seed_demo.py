@@ -181,3 +181,18 @@ def test_a_smaller_demo_still_shows_every_sector_and_starts_with_the_vendor_acco
     assert {s.sector for s in approved} == {"kuliner", "fashion", "kriya"}
     assert demo_owner_email(approved[0].no) == ACCOUNTS["Pelaku UMKM"]
     assert {s.status for s in specs} == set(Vendor.Status.values)
+
+
+def test_demo_orders_show_every_status_of_an_order(world, db):
+    from procurement.ordering.models import UnitOrder
+
+    statuses = set(UnitOrder.objects.values_list("status", flat=True))
+    assert statuses == {
+        "pending_approval", "awaiting_vendor", "confirmed", "delivered", "received",
+        "declined", "cancelled", "expired",
+    }  # fmt: skip
+    waiting = UnitOrder.objects.get(status="pending_approval")
+    assert waiting.total_idr > waiting.unit.approval_threshold_idr
+    assert Membership.objects.filter(
+        unit=waiting.unit, role=Membership.Role.PPK, user__email=ACCOUNTS["PPK"]
+    ).exists()  # the demo PPK has an order to approve
