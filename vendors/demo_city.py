@@ -25,10 +25,7 @@ from vendors.demo import (
     CITY_EMAIL_PREFIX,
     CITY_SERIAL_START,
     CITY_VENDORS_MAX,
-    CRAFT,
     DEMO_DOMAIN,
-    FASHION,
-    FOOD,
     District,
     Partner,
     Product,
@@ -40,6 +37,7 @@ from vendors.demo import (
     districts_load,
     nik_make,
 )
+from vendors.demo_vendors import CRAFT, FASHION, FOOD
 from vendors.models import Vendor
 
 FEMALE_NAMES = (
