@@ -64,3 +64,39 @@ def test_vendor_adds_a_product_with_a_photo_on_a_phone_and_finds_it(
     expect(card.locator("img")).to_have_attribute("src", re.compile(r"/thumbs/card/.+\.jpg$"))
     expect(card.locator("img")).to_have_attribute("loading", "lazy")
     assert_no_horizontal_scroll(page)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/umkm/status/",
+        "/umkm/produk/",
+        "/umkm/produk/{product}/ubah/",
+        "/umkm/produk/{product}/hapus/",
+        "/umkm/jadwal/",
+        "/umkm/pesanan/",
+        "/umkm/u/{slug}/",
+    ],
+)
+def test_every_page_of_the_msme_fits_a_phone(phone_page, settings, path):
+    from tests.factories import ProductFactory
+
+    settings.STAFF_MFA_REQUIRED = False
+    vendor = VendorFactory(approved=True, business_name="Katering Bu Ani Sejahtera Abadi Selalu")
+    vendor.partner.users.add(vendor.owner)
+    product = ProductFactory(
+        partner=vendor.partner,
+        title="Nasi Kotak Ayam Bakar Madu Spesial Paket Rapat Dinas Lengkap",
+        price=1_250_000,
+    )
+    page = phone_page
+    page.goto("/accounts/login/")
+    page.fill("input[name=login]", vendor.owner.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("form:has(input[name=password]) [type=submit]").first.click()
+    expect(page.locator("a[href='/accounts/logout/']").first).to_be_attached()
+
+    response = page.goto(path.format(product=product.pk, slug=vendor.slug))
+
+    assert response.status == 200
+    assert_no_horizontal_scroll(page)
