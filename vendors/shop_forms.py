@@ -1,8 +1,9 @@
 """Forms of the MSME's own shop pages (products, capacity, closed days)."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django import forms
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
 
@@ -75,7 +76,15 @@ class ProductForm(forms.ModelForm):
         return data
 
 
+# How far ahead a closed date may be set.
+CLOSED_DATE_HORIZON_DAYS = 366
+NEW_CLOSED_DATES = 3  # empty date pickers offered at once
+
+
 class ScheduleForm(forms.Form):
+    """Capacity, weekly closing days, and dated closures: the upcoming ones can be reopened,
+    new ones picked with the phone's date picker."""
+
     daily_capacity = forms.IntegerField(
         label=_("Capacity (portions per day)"),
         required=False,
@@ -87,23 +96,48 @@ class ScheduleForm(forms.Form):
     closed_weekdays = forms.MultipleChoiceField(
         label=_("Closed every"), required=False, choices=WEEKDAYS, widget=forms.CheckboxSelectMultiple
     )
-    closed_dates = forms.CharField(
-        label=_("Closed on these dates"),
-        required=False,
-        help_text=_("One date per line, as YYYY-MM-DD (e.g. 2026-12-25)."),
-        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+    reopen = forms.MultipleChoiceField(
+        label=_("Open again on"), required=False, widget=forms.CheckboxSelectMultiple
     )
 
-    def clean_closed_dates(self):
-        dates = []
-        for raw in self.cleaned_data["closed_dates"].replace(",", "\n").splitlines():
-            raw = raw.strip()
-            if not raw:
+    def __init__(self, *args, upcoming: list[date], today: date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.upcoming = sorted(upcoming)
+        self.today = today
+        self.fields["reopen"].choices = [
+            (d.isoformat(), formats.date_format(d, "l, j F Y")) for d in self.upcoming
+        ]
+        for n in range(1, NEW_CLOSED_DATES + 1):
+            self.fields[f"close_{n}"] = forms.DateField(
+                label=_("Closed on"),
+                required=False,
+                input_formats=["%Y-%m-%d"],
+                widget=forms.DateInput(
+                    attrs={"type": "date", "class": "form-control", "min": today.isoformat()},
+                    format="%Y-%m-%d",
+                ),
+            )
+
+    def new_date_fields(self):
+        return [self[f"close_{n}"] for n in range(1, NEW_CLOSED_DATES + 1)]
+
+    def clean(self):
+        data = super().clean()
+        last = self.today + timedelta(days=CLOSED_DATE_HORIZON_DAYS)
+        for n in range(1, NEW_CLOSED_DATES + 1):
+            day = data.get(f"close_{n}")
+            if day is None:
                 continue
-            try:
-                dates.append(date.fromisoformat(raw))
-            except ValueError:
-                raise forms.ValidationError(
-                    _("“%(value)s” is not a date like 2026-12-25."), params={"value": raw[:20]}
-                ) from None
-        return dates
+            if day < self.today:
+                self.add_error(f"close_{n}", _("This date has passed."))
+            elif day > last:
+                self.add_error(f"close_{n}", _("Choose a date within a year from today."))
+        return data
+
+    @property
+    def closed_days(self) -> list[date]:
+        """The upcoming closed dates once saved: the kept ones and the new ones."""
+        reopened = set(self.cleaned_data.get("reopen") or [])
+        kept = {d for d in self.upcoming if d.isoformat() not in reopened}
+        new = {self.cleaned_data.get(f"close_{n}") for n in range(1, NEW_CLOSED_DATES + 1)} - {None}
+        return sorted(kept | new)

@@ -135,29 +135,35 @@ class ShopProductDeleteView(ShopMixin, View):
 class ShopScheduleView(ShopMixin, View):
     template_name = "vendors/shop_schedule.html"
 
-    def get(self, request):
+    def form(self, data=None):
         today = timezone.localdate()
-        form = ScheduleForm(
-            initial={
-                "daily_capacity": self.partner.daily_capacity,
-                "closed_weekdays": list(self.partner.closed_weekdays),
-                "closed_dates": "\n".join(
-                    d.isoformat()
-                    for d in self.partner.closed_days.filter(date__gte=today).values_list("date", flat=True)
-                ),
-            }
+        upcoming = list(self.partner.closed_days.filter(date__gte=today).values_list("date", flat=True))
+        initial = {
+            "daily_capacity": self.partner.daily_capacity,
+            "closed_weekdays": list(self.partner.closed_weekdays),
+        }
+        return ScheduleForm(data, initial=initial, upcoming=upcoming, today=today)
+
+    def render(self, form, status=200):
+        return render(
+            request=self.request,
+            template_name=self.template_name,
+            context={"form": form, "vendor": self.vendor},
+            status=status,
         )
-        return render(request, self.template_name, {"form": form, "vendor": self.vendor})
+
+    def get(self, request):
+        return self.render(self.form())
 
     def post(self, request):
-        form = ScheduleForm(request.POST)
+        form = self.form(request.POST)
         if not form.is_valid():
-            return render(request, self.template_name, {"form": form, "vendor": self.vendor}, status=400)
+            return self.render(form, status=400)
         partner_schedule_update(
             partner=self.partner,
             daily_capacity=form.cleaned_data["daily_capacity"],
             closed_weekdays=[int(d) for d in form.cleaned_data["closed_weekdays"]],
-            closed_days=form.cleaned_data["closed_dates"],
+            closed_days=form.closed_days,
         )
         messages.success(request, _("Capacity and closed days saved."))
         return redirect("vendors:shop-schedule")
