@@ -241,3 +241,54 @@ def test_product_form_page_is_made_for_phones(client_a, product_a, with_product)
     assert '<meta name="viewport" content="width=device-width' in html
     assert 'id="product-form"' in html
     assert 'accept="image/jpeg,image/png"' in html
+
+
+BAD_PHOTOS = {
+    "pdf_named_jpg": ("menu.jpg", "image/jpeg", lambda: b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"),
+    "html_named_png": ("foto.png", "image/png", lambda: b"<html><script>alert(1)</script></html>"),
+    "truncated_jpeg": ("foto.jpg", "image/jpeg", lambda: jpeg_bytes(width=400, height=300)[:500]),
+    "oversize": ("besar.jpg", "image/jpeg", lambda: jpeg_bytes() + b"\0" * (5 * 1024 * 1024)),
+}
+
+
+@pytest.mark.parametrize("case", BAD_PHOTOS)
+def test_bad_photo_for_a_new_product_gets_a_message_and_creates_nothing(client_a, vendor_a, case):
+    name, content_type, content = BAD_PHOTOS[case]
+    before = Product.objects.count()
+
+    response = client_a.post(
+        reverse("vendors:shop-product-create"),
+        {**product_form_data(), "photo": SimpleUploadedFile(name, content(), content_type=content_type)},
+    )
+
+    assert response.status_code == 400
+    errors = response.context["form"].errors["photo"]
+    assert errors and str(errors[0]) in response.content.decode().replace("&#x27;", "'").replace(
+        "&quot;", '"'
+    )
+    assert Product.objects.count() == before
+
+
+def test_bad_photo_on_edit_keeps_the_product_and_its_photo(client_a, product_a):
+    client_a.post(
+        reverse("vendors:shop-product-update", args=[product_a.pk]),
+        {
+            **product_form_data(),
+            "photo": SimpleUploadedFile("ok.jpg", jpeg_bytes(), content_type="image/jpeg"),
+        },
+    )
+    product_a.refresh_from_db()
+    photo = product_a.images.get().original.name
+
+    response = client_a.post(
+        reverse("vendors:shop-product-update", args=[product_a.pk]),
+        {
+            **product_form_data(title="Judul Baru"),
+            "photo": SimpleUploadedFile("x.jpg", b"<html>bukan foto</html>", content_type="image/jpeg"),
+        },
+    )
+
+    assert response.status_code == 400
+    product_a.refresh_from_db()
+    assert product_a.title == "Nasi Kotak Ayam Geprek"
+    assert [i.original.name for i in product_a.images.all()] == [photo]
