@@ -33,14 +33,21 @@ class CappedCountPaginator(Paginator):
         except (TypeError, ValueError):
             page = 1  # "last" or garbage: Paginator.page() then decides
         self.limit = (page - 1) * per_page + cap
-        self.is_capped = False
+
+    @cached_property
+    def _found(self) -> int:
+        """Matches counted up to one past the limit. Primary keys only, unordered: no ranking
+        or sort just to know a number."""
+        return self.object_list.order_by().values("pk")[: self.limit + 1].count()
 
     @cached_property
     def count(self) -> int:
-        # Count primary keys only, unordered: no ranking or sort just to know a number.
-        found = self.object_list.order_by().values("pk")[: self.limit + 1].count()
-        self.is_capped = found > self.limit
-        return min(found, self.limit)
+        return min(self._found, self.limit)
+
+    @property
+    def is_capped(self) -> bool:
+        """Whether more matches exist than `count` says."""
+        return self._found > self.limit
 
     def page(self, number):
         if self.rows is None:

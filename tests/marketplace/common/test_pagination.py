@@ -81,3 +81,8 @@ def test_two_step_page_keeps_the_order_and_loads_only_its_rows(seven):
     assert [p.pk for p in page] == expected
     assert asked == [expected]
     assert [p.pk for p in paginator.page(3)] == [newest_first[6].pk]  # the short last page
+
+
+def test_is_capped_is_right_before_count_is_asked(seven):
+    assert CappedCountPaginator(seven, 2, cap=3).is_capped is True
+    assert CappedCountPaginator(seven, 2, cap=7).is_capped is False
