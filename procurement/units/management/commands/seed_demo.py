@@ -125,12 +125,13 @@ class Command(BaseCommand):
         )
 
     def _analyze(self) -> None:
-        """Refresh the planner's statistics after a bulk insert: until autovacuum gets to it,
-        PostgreSQL plans the catalogue's queries for the tables as they were (empty)."""
+        """Refresh the planner's statistics (and the visibility map) after a bulk insert: until
+        autovacuum gets to it, PostgreSQL plans the catalogue's queries for the tables as they
+        were (empty). VACUUM cannot run inside a transaction (a test's): ANALYZE alone there."""
         if connection.vendor != "postgresql":
             return
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE")
 
     def _say(self, verbosity: int, message: str) -> None:
         if verbosity:
