@@ -125,10 +125,15 @@ def product_pause(*, partner, product, paused: bool) -> None:
 
 @transaction.atomic
 def product_delete(*, partner, product) -> None:
-    """Remove a product. Products already ordered are only hidden, so order history stays whole."""
+    """Remove a product. A product already ordered keeps its row for the order history (lines
+    point at it) but loses the MSME's offer (its stock record): hidden everywhere, gone from
+    the MSME's own list, never to be resumed."""
     _own(partner, product)
     if OrderLine.objects.filter(product=product).exists():
         product.is_public = False
         product.save(update_fields=["is_public"])
+        StockRecord.objects.filter(
+            product=product, partner=partner
+        ).delete()  # order lines keep theirs as NULL
         return
     product.delete()

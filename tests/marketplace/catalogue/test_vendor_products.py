@@ -212,6 +212,28 @@ def test_msme_deletes_its_own_product(client_a, product_a):
     assert not Product.objects.filter(pk=product_a.pk).exists()
 
 
+def test_msme_deletes_an_ordered_product_the_order_keeps_it(client):
+    from tests.marketplace.catalogue.conftest import logged_in
+    from tests.procurement.ordering.world import build_world, place
+
+    w = build_world()
+    uo = place(w)
+    owner = logged_in(w.vendor.owner)
+    snack = w.snack
+
+    response = owner.post(reverse("vendors:shop-product-delete", args=[snack.pk]))
+
+    assert response.status_code == 302
+    line = uo.order.lines.get()
+    assert (line.product_id, line.title) == (snack.pk, snack.title)  # the history stays whole
+    shop = owner.get(reverse("vendors:shop-products")).content.decode()
+    assert reverse("vendors:shop-product-update", args=[snack.pk]) not in shop  # gone, not "paused"
+    assert w.meal.title in shop
+    assert owner.get(reverse("vendors:shop-product-update", args=[snack.pk])).status_code == 404
+    assert snack.title not in client.get("/catalogue/").content.decode()
+    assert owner.get(f"/pesanan/{uo.pk}/").status_code == 200  # the MSME still sees its order
+
+
 def test_bad_product_form_changes_nothing(client_a, product_a):
     response = client_a.post(
         reverse("vendors:shop-product-update", args=[product_a.pk]),
