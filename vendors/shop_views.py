@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -41,14 +42,21 @@ class ShopMixin(LoginRequiredMixin):
 
 
 class ShopProductListView(ShopMixin, View):
+    paginate_by = 24
+
     def get(self, request):
-        products = list(partner_products(partner=self.partner))
+        page = Paginator(partner_products(partner=self.partner), self.paginate_by).get_page(
+            request.GET.get("page")
+        )
         return render(
             request,
             "vendors/shop_products.html",
             {
                 "vendor": self.vendor,
-                "products": products,
+                "products": page.object_list,
+                "page_obj": page,
+                "paginator": page.paginator,
+                "query_string": "",
                 "suspended": self.vendor.status == Vendor.Status.SUSPENDED,
             },
         )

@@ -28,6 +28,12 @@ def product_b(vendor_b):
     return CateringProductFactory(title="Snack Box Risoles Pak Budi", partner=vendor_b.partner, price=15000)
 
 
+# An MSME's own list: session, user, roles, vendor, the count, a page of products with their photos
+# and prices, plus the layout's permissions, menu, notifications and basket (created, with its
+# savepoints, on the first visit); the same whatever the number of products.
+SHOP_LIST_MAX_QUERIES = 23
+
+
 def product_form_data(**overrides):
     data = {
         "title": "Nasi Kotak Ayam Geprek",
@@ -314,3 +320,23 @@ def test_bad_photo_on_edit_keeps_the_product_and_its_photo(client_a, product_a):
     product_a.refresh_from_db()
     assert product_a.title == "Nasi Kotak Ayam Geprek"
     assert [i.original.name for i in product_a.images.all()] == [photo]
+
+
+def test_shop_list_pages_through_many_products_in_fixed_queries(
+    client_a, vendor_a, monkeypatch, django_assert_max_num_queries
+):
+    from vendors.shop_views import ShopProductListView
+
+    monkeypatch.setattr(ShopProductListView, "paginate_by", 3)
+    titles = [f"Kue Basah Nomor {n}" for n in range(1, 8)]
+    for title in titles:
+        CateringProductFactory(title=title, partner=vendor_a.partner)
+
+    seen = []
+    for number in (1, 2, 3):
+        with django_assert_max_num_queries(SHOP_LIST_MAX_QUERIES):
+            html = client_a.get(reverse("vendors:shop-products"), {"page": number}).content.decode()
+        seen += [t for t in titles if f"<strong>{t}</strong>" in html]
+    assert sorted(seen) == sorted(titles)
+    assert "<strong>7</strong> produk." in html
+    assert "Halaman 3 dari 3" in html
