@@ -137,7 +137,6 @@ class RegistrationStepView(LoginRequiredMixin, View):
             return False
         for kind, problems in refused.items():
             form.add_error(kind, problems)
-        self.vendor.refresh_from_db()
         if was_verified and self.vendor.status == Vendor.Status.SUBMITTED:
             messages.warning(
                 self.request,
