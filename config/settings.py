@@ -165,8 +165,14 @@ else:
     # SSD (every managed PostgreSQL today) want about 1.1; set it empty to keep the server's.
     _page_cost = env.str("DATABASE_RANDOM_PAGE_COST", default="1.1")
     if _page_cost:
+        try:
+            _page_cost = float(_page_cost)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"DATABASE_RANDOM_PAGE_COST must be a number like 1.1 (or empty), not {_page_cost!r}."
+            ) from None
         _options = DATABASES["default"].setdefault("OPTIONS", {})
-        _options["options"] = f"{_options.get('options', '')} -c random_page_cost={float(_page_cost)}".strip()
+        _options["options"] = f"{_options.get('options', '')} -c random_page_cost={_page_cost}".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")

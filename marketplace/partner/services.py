@@ -17,6 +17,7 @@ StockRecord = get_model("partner", "StockRecord")
 NOT_SALES = ("declined", "cancelled", "expired")
 
 
+@transaction.atomic
 def partner_sales_refresh(*, partner_ids=None, days: int = 90) -> int:
     """Recompute each partner's platform sales of the last `days` days (sorts "Pemerataan").
 

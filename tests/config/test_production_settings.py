@@ -16,6 +16,7 @@ SCRUBBED = (
     "ALLOWED_HOSTS",
     "SITE_URL",
     "DATABASE_URL",
+    "DATABASE_RANDOM_PAGE_COST",
     "REDIS_URL",
     "EMAIL_URL",
     "SECURE_SSL_REDIRECT",
@@ -86,3 +87,16 @@ def test_site_url_must_be_a_web_address(production_env):
 
     assert result.returncode != 0
     assert "SITE_URL must start with http:// or https://" in result.stderr
+
+
+def test_a_bad_planner_setting_is_refused_with_its_name(production_env):
+    env = {
+        **production_env,
+        "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/x",
+        "DATABASE_RANDOM_PAGE_COST": "ssd",
+    }
+
+    result = manage("check", **env)
+
+    assert result.returncode != 0
+    assert "DATABASE_RANDOM_PAGE_COST must be a number" in result.stderr
