@@ -4,6 +4,7 @@ Every status change goes through `_transition`, which checks who may make it,
 records a VendorDecision and notifies the owner, in one transaction.
 """
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.contrib.auth.models import Group
@@ -228,9 +229,23 @@ def _document_clean(*, kind: str, uploaded_file):
     return sanitise_upload(uploaded_file, allowed=allowed)
 
 
-def _document_save(*, vendor: Vendor, actor, kind: str, clean) -> VendorDocument:
+@contextmanager
+def _files_kept_only_on_success():
+    """Yields a list for the names of files stored meanwhile; if anything fails (and the
+    database rolls back), they are deleted: no personal document is left without its row."""
+    stored: list[str] = []
+    try:
+        yield stored
+    except BaseException:
+        for name in stored:
+            storages["private"].delete(name)
+        raise
+
+
+def _document_save(*, vendor: Vendor, actor, kind: str, clean, stored: list[str]) -> VendorDocument:
     """Store a cleaned document privately, replacing the previous one of its kind."""
     name = store_private(content=clean.content, extension=clean.extension, folder=f"vendors/{vendor.pk}")
+    stored.append(name)
     old = VendorDocument.objects.filter(vendor=vendor, kind=kind).first()
     if old:
         old_name = old.file_name
@@ -259,8 +274,9 @@ def document_upload(*, vendor: Vendor, actor, kind: str, uploaded_file) -> Vendo
     """Check, clean and privately store one document, replacing the previous one of its kind."""
     _may_upload(vendor=vendor, actor=actor)
     clean = _document_clean(kind=kind, uploaded_file=uploaded_file)
-    document = _document_save(vendor=vendor, actor=actor, kind=kind, clean=clean)
-    _reverify_for_documents(vendor=vendor, actor=actor, kinds=[kind])
+    with _files_kept_only_on_success() as stored:
+        document = _document_save(vendor=vendor, actor=actor, kind=kind, clean=clean, stored=stored)
+        _reverify_for_documents(vendor=vendor, actor=actor, kinds=[kind])
     return document
 
 
@@ -283,9 +299,10 @@ def documents_upload(*, vendor: Vendor, actor, uploads: dict) -> dict[str, list[
             refused[kind] = exc.messages
     if refused and vendor.status in VERIFIED:
         return refused
-    for kind, clean in cleaned.items():
-        _document_save(vendor=vendor, actor=actor, kind=kind, clean=clean)
-    _reverify_for_documents(vendor=vendor, actor=actor, kinds=list(cleaned))
+    with _files_kept_only_on_success() as stored:
+        for kind, clean in cleaned.items():
+            _document_save(vendor=vendor, actor=actor, kind=kind, clean=clean, stored=stored)
+        _reverify_for_documents(vendor=vendor, actor=actor, kinds=list(cleaned))
     return refused
 
 

@@ -674,6 +674,29 @@ def test_several_new_documents_send_a_verified_msme_back_once():
     assert str(D.KTP.label) in reason and str(D.NIB.label) in reason
 
 
+def test_a_failed_upload_leaves_no_personal_file_behind(monkeypatch, private_files):
+    vendor = vendor_in(S.APPROVED)
+    before = private_files()
+    kept = {d.kind: d.file_name for d in vendor.documents.all()}
+
+    def broken(**kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(services, "_transition", broken)  # fails after the files were written
+    with pytest.raises(RuntimeError):
+        services.documents_upload(
+            vendor=vendor,
+            actor=vendor.owner,
+            uploads={
+                D.KTP: ktp_upload(),
+                D.NIB: SimpleUploadedFile("nib.pdf", pdf_bytes(), content_type="application/pdf"),
+            },
+        )
+
+    assert private_files() == before
+    assert {d.kind: d.file_name for d in vendor.documents.all()} == kept
+
+
 def test_nobody_else_uploads_documents_for_the_owner(verifier):
     vendor = VendorFactory()
 
