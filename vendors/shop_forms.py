@@ -1,11 +1,11 @@
 """Forms of the MSME's own shop pages (products, capacity, closed days)."""
 
-from datetime import date, timedelta
+from datetime import date
 
 from django import forms
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
-from oscar.core.loading import get_model
+from oscar.core.loading import get_class, get_model
 
 from marketplace.catalogue.models import DietaryTag
 from marketplace.catalogue.services import product_class_for
@@ -76,9 +76,8 @@ class ProductForm(forms.ModelForm):
         return data
 
 
-# How far ahead a closed date may be set.
-CLOSED_DATE_HORIZON_DAYS = 366
 NEW_CLOSED_DATES = 3  # empty date pickers offered at once
+closed_day_refusal = get_class("partner.services", "closed_day_refusal")
 
 
 class ScheduleForm(forms.Form):
@@ -123,15 +122,11 @@ class ScheduleForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        last = self.today + timedelta(days=CLOSED_DATE_HORIZON_DAYS)
         for n in range(1, NEW_CLOSED_DATES + 1):
             day = data.get(f"close_{n}")
-            if day is None:
-                continue
-            if day < self.today:
-                self.add_error(f"close_{n}", _("This date has passed."))
-            elif day > last:
-                self.add_error(f"close_{n}", _("Choose a date within a year from today."))
+            problem = day and closed_day_refusal(day=day, today=self.today)
+            if problem:
+                self.add_error(f"close_{n}", problem)
         return data
 
     @property

@@ -19,6 +19,7 @@ from vendors.uploads import IMAGE_KINDS, UploadRejected, sanitise_upload
 partner_products = get_class("catalogue.selectors", "partner_products")
 Product = get_model("catalogue", "Product")
 partner_schedule_update = get_class("partner.services", "partner_schedule_update")
+ScheduleRefused = get_class("partner.services", "ScheduleRefused")
 
 
 class ShopMixin(LoginRequiredMixin):
@@ -167,11 +168,15 @@ class ShopScheduleView(ShopMixin, View):
         form = self.form(request.POST)
         if not form.is_valid():
             return self.render(form, status=400)
-        partner_schedule_update(
-            partner=self.partner,
-            daily_capacity=form.cleaned_data["daily_capacity"],
-            closed_weekdays=[int(d) for d in form.cleaned_data["closed_weekdays"]],
-            closed_days=form.closed_days,
-        )
+        try:
+            partner_schedule_update(
+                partner=self.partner,
+                daily_capacity=form.cleaned_data["daily_capacity"],
+                closed_weekdays=[int(d) for d in form.cleaned_data["closed_weekdays"]],
+                closed_days=form.closed_days,
+            )
+        except ScheduleRefused as exc:  # e.g. midnight passed since the form was checked
+            form.add_error(None, str(exc))
+            return self.render(form, status=400)
         messages.success(request, _("Capacity and closed days saved."))
         return redirect("vendors:shop-schedule")

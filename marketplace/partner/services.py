@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.db.models import F, OuterRef, Subquery, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
 Partner = get_model("partner", "Partner")
@@ -62,24 +63,42 @@ def products_sales_copy(*, partner_ids=None) -> int:
     return Product.objects.filter(pk__in=stale.values("pk")).update(vendor_sales_90d_idr=Subquery(sales))
 
 
+# How far ahead an MSME may set a closed date.
+CLOSED_DAY_HORIZON_DAYS = 366
+
+
+class ScheduleRefused(ValueError):
+    """A closed date that cannot be set; the message is for the MSME."""
+
+
+def closed_day_refusal(*, day: date, today: date) -> str | None:
+    """Why `day` cannot be added as a closed date, or None when it can."""
+    if day < today:
+        return _("This date has passed.")
+    if day > today + timedelta(days=CLOSED_DAY_HORIZON_DAYS):
+        return _("Choose a date within a year from today.")
+    return None
+
+
 @transaction.atomic
 def partner_schedule_update(
     *, partner, daily_capacity: int | None, closed_weekdays: list[int], closed_days: list[date]
 ) -> None:
-    """Set capacity per day, weekly closing days and dated closures (future ones replace the old list)."""
+    """Set capacity per day, weekly closing days and dated closures: `closed_days` replaces the
+    upcoming ones (past ones stay as history). Raises ScheduleRefused, changing nothing, for a
+    new date in the past or more than a year ahead."""
+    today = timezone.localdate()
+    existing = set(partner.closed_days.values_list("date", flat=True))
+    new = sorted(set(closed_days) - existing)
+    for day in new:
+        problem = closed_day_refusal(day=day, today=today)
+        if problem:
+            raise ScheduleRefused(problem)
     partner.daily_capacity = daily_capacity
     partner.closed_weekdays = "".join(str(d) for d in sorted(set(closed_weekdays)))
     partner.save(update_fields=["daily_capacity", "closed_weekdays"])
-    today = timezone.localdate()
     partner.closed_days.filter(date__gte=today).exclude(date__in=closed_days).delete()
-    existing = set(partner.closed_days.values_list("date", flat=True))
-    ClosedDay.objects.bulk_create(
-        [
-            ClosedDay(partner=partner, date=d)
-            for d in sorted(set(closed_days))
-            if d >= today and d not in existing
-        ]
-    )
+    ClosedDay.objects.bulk_create([ClosedDay(partner=partner, date=d) for d in new])
 
 
 def partner_is_open(*, partner, day: date) -> bool:

@@ -13,6 +13,7 @@ pytestmark = pytest.mark.django_db
 
 URL = "/umkm/jadwal/"
 partner_schedule_update = get_class("partner.services", "partner_schedule_update")
+ScheduleRefused = get_class("partner.services", "ScheduleRefused")
 
 
 def day(n: int):
@@ -51,6 +52,21 @@ def test_schedule_update_replaces_the_upcoming_closures_and_keeps_the_past_ones(
     assert partner.daily_capacity == 150
     assert partner.closed_weekdays == "06"
     assert closed_dates(partner) == [past, day(9)]  # the past stays as history
+
+
+@pytest.mark.parametrize("offset", [-1, 400])
+def test_schedule_update_refuses_a_past_or_far_date_and_changes_nothing(vendor, offset):
+    partner = vendor.partner
+    ClosedDayFactory(partner=partner, date=day(5))
+
+    with pytest.raises(ScheduleRefused):
+        partner_schedule_update(
+            partner=partner, daily_capacity=99, closed_weekdays=[6], closed_days=[day(offset)]
+        )
+
+    partner.refresh_from_db()
+    assert (partner.daily_capacity, partner.closed_weekdays) == (None, "")
+    assert closed_dates(partner) == [day(5)]
 
 
 # --- The page ---------------------------------------------------------------------------------
@@ -145,3 +161,19 @@ def test_a_msme_not_yet_approved_has_no_schedule_page(login):
 
     assert response.status_code == 302
     assert response["Location"] == "/umkm/status/"
+
+
+def test_a_date_that_passed_after_the_form_was_checked_is_refused_with_a_message(owner, vendor, monkeypatch):
+    from vendors import shop_views
+
+    def refuse(**kwargs):
+        raise shop_views.ScheduleRefused("Tanggal ini sudah lewat.")
+
+    monkeypatch.setattr(shop_views, "partner_schedule_update", refuse)
+
+    response = owner.post(URL, {"daily_capacity": "150", "close_1": day(1).isoformat()})
+
+    assert response.status_code == 400
+    assert "Tanggal ini sudah lewat." in response.content.decode()
+    vendor.partner.refresh_from_db()
+    assert vendor.partner.daily_capacity is None
