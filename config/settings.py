@@ -342,8 +342,9 @@ VENDOR_CONFIRM_HOURS = env.int("VENDOR_CONFIRM_HOURS", default=24)
 
 # --- City ---------------------------------------------------------------------
 
-CITY_PACK_DIR = Path(env.str("CITY_PACK_DIR", default=str(BASE_DIR.parent / "shared" / "data" / "semarang")))
-SHARED_DATA_DIR = Path(env.str("SHARED_DATA_DIR", default=str(BASE_DIR.parent / "shared" / "data")))
+# The city pack: a folder of CSV files (docs/city-pack.md). Semarang's ships in the repository.
+DEFAULT_CITY_PACK_DIR = BASE_DIR / "procurement" / "units" / "city_packs" / "semarang"
+CITY_PACK_DIR = Path(env.str("CITY_PACK_DIR", default=str(DEFAULT_CITY_PACK_DIR)))
 CITY_CODE = env.str("CITY_CODE", default="33.74")
 
 # --- Logging ----------------------------------------------------------------

@@ -40,7 +40,7 @@ def write_csv(path: Path, columns, rows):
 
 
 def make_pack(folder: Path, wilayah, opd) -> Path:
-    """A pack folder like ../shared/data/semarang, with the Semarang pack's other files."""
+    """A pack folder like the default Semarang pack, with that pack's other files."""
     folder.mkdir(exist_ok=True)
     write_csv(folder / "wilayah.csv", WILAYAH_COLUMNS, wilayah)
     write_csv(folder / "opd.csv", OPD_COLUMNS, opd)

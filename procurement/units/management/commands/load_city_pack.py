@@ -21,12 +21,12 @@ class Command(BaseCommand):
             "pack_dir",
             nargs="?",
             default=None,
-            help="Folder holding wilayah.csv and opd.csv (default: settings.CITY_PACK_DIR)",
+            help="Pack folder (wilayah.csv, opd.csv, budget-accounts.csv, price-ceilings.csv); default: settings.CITY_PACK_DIR",
         )
         parser.add_argument(
             "--accounts",
             default=None,
-            help="CSV of budget accounts (default: SHARED_DATA_DIR/budget-accounts.csv)",
+            help="CSV of budget accounts (default: the pack's budget-accounts.csv)",
         )
 
     def handle(self, *args, pack_dir=None, accounts=None, **options):
@@ -36,7 +36,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 regions = regions_load(pack_dir=pack)
                 units = units_load(pack_dir=pack)
-                budget_accounts_load(path=Path(accounts or settings.SHARED_DATA_DIR / "budget-accounts.csv"))
+                budget_accounts_load(path=Path(accounts or pack / "budget-accounts.csv"))
                 ceilings = price_ceilings_load(path=pack / "price-ceilings.csv")
         except CityPackError as exc:
             raise CommandError(str(exc)) from exc
