@@ -1,9 +1,11 @@
 """Sign-up, e-mail verification, login and password reset: allauth's pages only."""
 
+import contextlib
 import re
+import time
+from unittest import mock
 
 import pytest
-from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
 from django.core import mail
 from django.urls import resolve, reverse
@@ -13,8 +15,17 @@ from marketplace.accounts.models import User
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
+_REAL_TIME = time.time
 
 LINK = re.compile(r"https?://testserver(/\S+)")
+
+
+@contextlib.contextmanager
+def time_machine_offset(seconds: float):
+    """Run the block as if `seconds` had passed since the test began (allauth's rate limits read time.time)."""
+    start = _REAL_TIME()
+    with mock.patch("time.time", lambda: start + seconds + (_REAL_TIME() - start)):
+        yield
 
 
 def link_in(message, fragment: str) -> str:
@@ -141,19 +152,44 @@ def test_password_reset_mails_a_link_that_sets_a_new_password(client):
     assert user.check_password(new_password)
 
 
-def test_login_is_blocked_after_five_failed_attempts_with_the_same_email(client):
+def test_login_is_blocked_after_five_failed_attempts_with_the_same_email_and_says_when_to_retry(client):
     user = UserFactory()
-    with translation.override("id"):
-        blocked = str(DefaultAccountAdapter.error_messages["too_many_login_attempts"])
-    assert blocked == "Terlalu banyak percobaan masuk yang gagal. Coba lagi nanti."
+    blocked = "Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam 5 menit."
     for _attempt in range(5):
         response = client.post(reverse("account_login"), {"login": user.email, "password": "tebakan-salah"})
-        assert blocked not in response.content.decode()
+        assert "Terlalu banyak percobaan" not in response.content.decode()
 
     response = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
 
     assert blocked in response.content.decode()
     assert not is_logged_in(client)
+
+
+def test_blocked_login_says_the_minutes_left_of_the_window(client):
+    user = UserFactory()
+    with time_machine_offset(0):
+        for _attempt in range(5):
+            client.post(reverse("account_login"), {"login": user.email, "password": "tebakan-salah"})
+    with time_machine_offset(3 * 60 + 10):  # 3 min 10 s later: under 2 minutes left
+        response = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
+
+    assert "Coba lagi dalam 2 menit." in response.content.decode()
+    assert not is_logged_in(client)
+
+
+def test_an_office_behind_one_address_is_not_locked_out_by_its_colleagues_mistakes(client):
+    """Twelve failures a minute from one address (three colleagues) used to lock out everyone."""
+    colleagues = UserFactory.create_batch(4)
+    for person in colleagues[:3]:
+        for _attempt in range(4):
+            response = client.post(
+                reverse("account_login"), {"login": person.email, "password": "tebakan-salah"}
+            )
+            assert "Terlalu banyak percobaan" not in response.content.decode()
+
+    client.post(reverse("account_login"), {"login": colleagues[3].email, "password": PASSWORD})
+
+    assert int(client.session["_auth_user_id"]) == colleagues[3].pk
 
 
 def test_failed_attempts_on_one_account_do_not_block_another(client):
