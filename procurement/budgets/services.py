@@ -9,14 +9,12 @@ under any number of concurrent orders.
 import csv
 import io
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils.translation import gettext as _
 
 from marketplace.common.money import format_rupiah
-from marketplace.regions.services import CityPackError, LoadReport
 from procurement.budgets.models import BudgetAccount, BudgetLine, LedgerEntry
 from procurement.units.models import Unit
 
@@ -41,26 +39,6 @@ class BudgetExceeded(BudgetError):
         )
         self.available_idr = available_idr
         self.requested_idr = requested_idr
-
-
-def budget_accounts_load(*, path: Path) -> LoadReport:
-    """Create or update budget accounts from a CSV with code,name,kind (idempotent)."""
-    path = Path(path)
-    if not path.exists():
-        raise CityPackError(f"{path} not found")
-    with path.open(newline="", encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
-    report = LoadReport()
-    with transaction.atomic():
-        for n, row in enumerate(rows, start=2):
-            if not all((row.get(c) or "").strip() for c in ("code", "name", "kind")):
-                raise CityPackError(f"{path.name} line {n}: code, name and kind are required")
-            _obj, created = BudgetAccount.objects.update_or_create(
-                code=row["code"].strip(), defaults={"name": row["name"].strip(), "kind": row["kind"].strip()}
-            )
-            report.created += created
-            report.updated += not created
-    return report
 
 
 def _locked(line: BudgetLine) -> BudgetLine:

@@ -162,3 +162,74 @@ def test_another_citys_pack_loads_the_same_way(tmp_path):
     }
     assert Region.objects.get(code="33.72.02.1001").parent.name == "Serengan"
     assert set(Unit.objects.values_list("code", flat=True)) == {"DISKOMINFO-SKA", "DINKOP-SKA"}
+
+
+# --- One loader, one error style ------------------------------------------------------------------
+
+
+def test_the_semarang_pack_loads_accounts_and_ceilings_too():
+    from procurement.budgets.models import BudgetAccount
+    from procurement.ceilings.models import PriceCeiling
+
+    output = load()
+
+    assert BudgetAccount.objects.filter(code="5.1.02.01.01.0052").exists()
+    assert PriceCeiling.objects.filter(kind="makan").exists()
+    for label in ("Regions", "Units", "Budget accounts", "Price ceilings"):
+        assert f"{label}: " in output
+
+
+def test_every_problem_of_the_pack_is_named_by_file_line_and_column_and_nothing_loads(tmp_path):
+    pack = make_pack(
+        tmp_path / "bad",
+        [*SURAKARTA_WILAYAH, ("33.72.03", "desa", "Desa Tanpa Level", "33.72")],
+        [*SURAKARTA_OPD, ("DINKES-SKA", "Dinas Kesehatan", "", "dinas")],
+    )
+    write_csv(
+        pack / "price-ceilings.csv",
+        ("year", "kind", "unit", "max_price_idr", "note"),
+        [("2026", "makan", "orang/kali", "lima puluh ribu", ""), ("2026", "kudapan", "", "-5", "")],
+    )
+
+    with pytest.raises(CommandError) as refused:
+        load(str(pack))
+
+    message = str(refused.value)
+    levels = "provinsi, kota, kecamatan, kelurahan"
+    assert f"wilayah.csv line 9, column level: 'desa' is not one of {levels}" in message
+    assert "opd.csv line 4, column short_name: empty" in message
+    assert "price-ceilings.csv line 2, column max_price_idr: 'lima puluh ribu' is not a whole number" in (
+        message
+    )
+    assert "price-ceilings.csv line 3, column max_price_idr: -5 is below 1" in message
+    assert Region.objects.count() == Unit.objects.count() == 0
+
+
+def test_a_key_twice_in_one_file_is_refused_with_both_lines(tmp_path):
+    pack = make_pack(tmp_path / "twice", SURAKARTA_WILAYAH, [*SURAKARTA_OPD, SURAKARTA_OPD[0]])
+
+    with pytest.raises(CommandError, match=r"opd.csv line 4, column code: same key as line 2"):
+        load(str(pack))
+
+    assert Unit.objects.count() == 0
+
+
+def test_a_missing_column_is_named(tmp_path):
+    pack = make_pack(tmp_path / "no-kind", SURAKARTA_WILAYAH, SURAKARTA_OPD)
+    write_csv(pack / "budget-accounts.csv", ("code", "name"), [("5.1.02.01.01.0052", "Belanja Makan")])
+
+    with pytest.raises(CommandError, match=r"budget-accounts.csv line 1, column kind: column missing"):
+        load(str(pack))
+
+
+def test_a_region_outside_its_parent_is_refused(tmp_path):
+    astray = ("33.74.01", "kecamatan", "Salah Kota", "33.72")
+    pack = make_pack(tmp_path / "astray", [*SURAKARTA_WILAYAH, astray], SURAKARTA_OPD)
+
+    with pytest.raises(CommandError, match=r"wilayah.csv line 9, column code: '33.74.01' does not lie under"):
+        load(str(pack))
+
+
+def test_a_missing_pack_folder_is_refused_by_name(tmp_path):
+    with pytest.raises(CommandError, match="pack folder not found"):
+        load(str(tmp_path / "nowhere"))

@@ -1,0 +1,85 @@
+"""The city pack's files: what each holds and which model its rows become (docs/city-pack.md).
+
+`city_pack_load` loads them all through the one loader of marketplace.common.citypack: every
+file checked first, then written in one transaction, or nothing at all.
+"""
+
+from pathlib import Path
+
+from marketplace.common.citypack import (
+    Column,
+    FileSpec,
+    LoadReport,
+    Reference,
+    one_of,
+    pack_load,
+    whole_number,
+)
+from marketplace.regions.models import Region
+from procurement.budgets.models import BudgetAccount
+from procurement.ceilings.models import PriceCeiling
+from procurement.units.models import Unit
+
+LEVEL_ORDER = {level: i for i, level in enumerate(Region.Level.values)}
+MAX_PRICE_IDR = 100_000_000  # a per-person price ceiling above Rp 100 juta is a typing mistake
+
+
+def _region_parent_matches_level(row: dict) -> list[tuple[str, str]]:
+    if row["level"] != Region.Level.PROVINCE and not row["parent_code"]:
+        return [("parent_code", "empty: only a province has no parent")]
+    if row["parent_code"] and not row["code"].startswith(row["parent_code"] + "."):
+        return [("code", f"{row['code']!r} does not lie under its parent {row['parent_code']!r}")]
+    return []
+
+
+REGIONS = FileSpec(
+    file="wilayah.csv",
+    label="Regions",
+    model=Region,
+    key=("code",),
+    columns=(
+        Column("code"),
+        Column("level", read=one_of(Region.Level.values)),
+        Column("name"),
+    ),
+    references=(Reference("parent_code", "parent", Region),),
+    order=lambda row: LEVEL_ORDER[row["level"]],  # parents before children
+    check=_region_parent_matches_level,
+)
+
+UNITS = FileSpec(
+    file="opd.csv",
+    label="Units",
+    model=Unit,
+    key=("code",),
+    columns=(Column("code"), Column("name"), Column("short_name"), Column("kind")),
+)
+
+BUDGET_ACCOUNTS = FileSpec(
+    file="budget-accounts.csv",
+    label="Budget accounts",
+    model=BudgetAccount,
+    key=("code",),
+    columns=(Column("code"), Column("name"), Column("kind")),
+)
+
+PRICE_CEILINGS = FileSpec(
+    file="price-ceilings.csv",
+    label="Price ceilings",
+    model=PriceCeiling,
+    key=("year", "kind"),
+    columns=(
+        Column("year", field="fiscal_year", read=whole_number(minimum=2000, maximum=2100)),
+        Column("kind"),
+        Column("unit", field="unit_label", required=False, default="orang/kali"),
+        Column("max_price_idr", read=whole_number(minimum=1, maximum=MAX_PRICE_IDR)),
+        Column("note", required=False),
+    ),
+)
+
+PACK = (REGIONS, UNITS, BUDGET_ACCOUNTS, PRICE_CEILINGS)
+
+
+def city_pack_load(*, pack_dir: Path) -> list[LoadReport]:
+    """Create or update the city's reference data from its pack folder (idempotent, all or nothing)."""
+    return pack_load(pack_dir=pack_dir, specs=PACK)
