@@ -7,10 +7,11 @@ records a VendorDecision and notifies the owner, in one transaction.
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.files.storage import storages
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
@@ -242,19 +243,32 @@ def _files_kept_only_on_success():
         raise
 
 
-def _document_save(*, vendor: Vendor, actor, kind: str, clean, stored: list[str]) -> VendorDocument:
-    """Store a cleaned document privately, replacing the previous one of its kind."""
+def _original_name(uploaded_file) -> str:
+    """The name the file had on the owner's device (no folders), kept as the document's metadata."""
+    name = (getattr(uploaded_file, "name", "") or "").replace("\\", "/").rsplit("/", 1)[-1]
+    return name.strip()[:255]
+
+
+def _document_save(
+    *, vendor: Vendor, actor, kind: str, clean, original_name: str, stored: list[str]
+) -> VendorDocument:
+    """Store a cleaned document privately, replacing the previous one of its kind.
+
+    The previous one keeps its row, marked replaced, so the records of who opened it still
+    name it; its file, personal data no longer needed, is deleted once the new one is saved."""
     name = store_private(content=clean.content, extension=clean.extension, folder=f"vendors/{vendor.pk}")
     stored.append(name)
-    old = VendorDocument.objects.filter(vendor=vendor, kind=kind).first()
+    old = VendorDocument.objects.select_for_update().filter(vendor=vendor, kind=kind).first()
     if old:
+        old.replaced_at = timezone.now()
+        old.save(update_fields=["replaced_at"])
         old_name = old.file_name
-        old.delete()
         transaction.on_commit(lambda: storages["private"].delete(old_name))
     return VendorDocument.objects.create(
         vendor=vendor,
         kind=kind,
         file_name=name,
+        original_name=original_name,
         content_type=clean.content_type,
         size=len(clean.content),
         uploaded_by=actor,
@@ -275,7 +289,14 @@ def document_upload(*, vendor: Vendor, actor, kind: str, uploaded_file) -> Vendo
     _may_upload(vendor=vendor, actor=actor)
     clean = _document_clean(kind=kind, uploaded_file=uploaded_file)
     with _files_kept_only_on_success() as stored:
-        document = _document_save(vendor=vendor, actor=actor, kind=kind, clean=clean, stored=stored)
+        document = _document_save(
+            vendor=vendor,
+            actor=actor,
+            kind=kind,
+            clean=clean,
+            original_name=_original_name(uploaded_file),
+            stored=stored,
+        )
         _reverify_for_documents(vendor=vendor, actor=actor, kinds=[kind])
     return document
 
@@ -301,7 +322,14 @@ def documents_upload(*, vendor: Vendor, actor, uploads: dict) -> dict[str, list[
         return refused
     with _files_kept_only_on_success() as stored:
         for kind, clean in cleaned.items():
-            _document_save(vendor=vendor, actor=actor, kind=kind, clean=clean, stored=stored)
+            _document_save(
+                vendor=vendor,
+                actor=actor,
+                kind=kind,
+                clean=clean,
+                original_name=_original_name(uploads[kind]),
+                stored=stored,
+            )
         _reverify_for_documents(vendor=vendor, actor=actor, kinds=list(cleaned))
     return refused
 
@@ -358,7 +386,19 @@ def vendor_reinstate(*, vendor: Vendor, actor, reason: str) -> VendorDecision:
 
 def document_open(*, document: VendorDocument, user):
     """Open a personal document for a permitted user and record the access."""
-    if not selectors.can_view_document(user=user, document=document):
+    if document.replaced_at or not selectors.can_view_document(user=user, document=document):
         raise NotAllowed(_("You may not open this document."))
-    DocumentAccess.objects.create(document=document, user=user)
+    DocumentAccess.objects.create(document=document, user=user, description=_access_description(document))
     return storages["private"].open(document.file_name, "rb")
+
+
+def _access_description(document: VendorDocument) -> str:
+    """What an access record says was opened, in the site's language: still readable if the
+    document row is ever deleted."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _("%(kind)s of %(vendor)s (MSME %(vendor_id)s, document %(document_id)s)") % {
+            "kind": document.get_kind_display(),
+            "vendor": document.vendor.business_name or f"#{document.vendor_id}",
+            "vendor_id": document.vendor_id,
+            "document_id": document.pk,
+        }

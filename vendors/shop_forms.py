@@ -5,10 +5,11 @@ from datetime import date
 from django import forms
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
-from oscar.core.loading import get_class, get_model
+from oscar.core.loading import get_model
 
 from marketplace.catalogue.models import DietaryTag
 from marketplace.catalogue.services import product_class_for
+from marketplace.partner.services import closed_day_refusal
 
 Product = get_model("catalogue", "Product")
 WEEKDAYS = (
@@ -77,7 +78,6 @@ class ProductForm(forms.ModelForm):
 
 
 NEW_CLOSED_DATES = 3  # empty date pickers offered at once
-closed_day_refusal = get_class("partner.services", "closed_day_refusal")
 
 
 class ScheduleForm(forms.Form):

@@ -8,18 +8,17 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
-from oscar.core.loading import get_class, get_model
+from oscar.core.loading import get_model
 
 from marketplace.catalogue import services as catalogue_services
+from marketplace.catalogue.selectors import partner_products
+from marketplace.partner.services import ScheduleRefused, partner_schedule_update
 from vendors import selectors
 from vendors.models import Vendor
 from vendors.shop_forms import ProductForm, ScheduleForm
 from vendors.uploads import IMAGE_KINDS, UploadRejected, sanitise_upload
 
-partner_products = get_class("catalogue.selectors", "partner_products")
 Product = get_model("catalogue", "Product")
-partner_schedule_update = get_class("partner.services", "partner_schedule_update")
-ScheduleRefused = get_class("partner.services", "ScheduleRefused")
 
 
 class ShopMixin(LoginRequiredMixin):

@@ -8,17 +8,15 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
-from oscar.core.loading import get_class
 
+from marketplace.catalogue.selectors import ListingFilters, product_cards, product_search
+from marketplace.common.filters import valid_filters
 from marketplace.common.pagination import CappedCountPaginator
 from vendors import selectors, services
 from vendors.forms import STEP_SLUGS, STEPS, DecisionForm, DocumentsForm, QueueFilterForm
 from vendors.models import Vendor, VendorDocument
 from vendors.validators import mask_nik, nik_issued_in_city
 
-product_search = get_class("catalogue.selectors", "product_search")
-ListingFilters = get_class("catalogue.selectors", "ListingFilters")
-product_cards = get_class("catalogue.selectors", "product_cards")
 LOCKED = (Vendor.Status.SUBMITTED, Vendor.Status.REJECTED)
 
 
@@ -204,7 +202,7 @@ class VerificationQueueView(PermissionRequiredMixin, ListView):
 
     def get_queryset(self):
         self.filter_form = QueueFilterForm(self.request.GET or None)
-        filters = self.filter_form.cleaned_data if self.filter_form.is_valid() else {}
+        filters = valid_filters(self.request, self.filter_form)
         return selectors.verification_queue(
             status=filters.get("status") or Vendor.Status.SUBMITTED,
             kecamatan=filters.get("kecamatan"),

@@ -3,11 +3,9 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
-from oscar.core.loading import get_class
 
+from marketplace.catalogue.selectors import product_listing
 from marketplace.common import health
-
-product_listing = get_class("catalogue.selectors", "product_listing")
 
 
 @transaction.non_atomic_requests

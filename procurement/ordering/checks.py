@@ -9,13 +9,11 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from oscar.core.loading import get_class
 
 from marketplace.common.money import format_rupiah
+from marketplace.partner.services import partner_is_open
 from procurement.ceilings.selectors import ceiling_for
 from procurement.ordering.models import OPEN_STATUSES, UnitOrder
-
-partner_is_open = get_class("partner.services", "partner_is_open")
 
 # Accounts for guests (Jamuan Tamu) use the guests' ceilings: makan → makan_tamu.
 GUEST_ACCOUNTS = {"5.1.02.01.01.0053"}

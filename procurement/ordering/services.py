@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_class, get_model
 
+from marketplace.partner.services import partner_sales_refresh
 from procurement.budgets.models import BudgetLine
 from procurement.budgets.services import BudgetExceeded, budget_commit, budget_release
 from procurement.ordering import checks, notifications
@@ -32,7 +33,6 @@ from procurement.units.selectors import holds_role
 OrderCreator = get_class("order.utils", "OrderCreator")
 OrderTotalCalculator = get_class("checkout.calculators", "OrderTotalCalculator")
 Repository = get_class("shipping.repository", "Repository")
-partner_sales_refresh = get_class("partner.services", "partner_sales_refresh")
 Partner = get_model("partner", "Partner")
 Basket = get_model("basket", "Basket")
 ShippingAddress = get_model("order", "ShippingAddress")

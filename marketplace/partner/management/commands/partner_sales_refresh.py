@@ -5,9 +5,8 @@ only drop out of the window when this runs, so schedule it once a day (cron, sys
 """
 
 from django.core.management.base import BaseCommand
-from oscar.core.loading import get_class
 
-partner_sales_refresh = get_class("partner.services", "partner_sales_refresh")
+from marketplace.partner.services import partner_sales_refresh
 
 
 class Command(BaseCommand):
