@@ -26,9 +26,9 @@ class VendorAdmin(admin.ModelAdmin):
 
 @admin.register(DocumentAccess)
 class DocumentAccessAdmin(admin.ModelAdmin):
-    list_display = ("accessed_at", "user", "document")
-    list_select_related = ("user", "document__vendor")
-    readonly_fields = ("document", "user", "accessed_at")
+    list_display = ("accessed_at", "user", "description")
+    list_select_related = ("user",)
+    readonly_fields = ("document", "description", "user", "accessed_at")
 
     def has_add_permission(self, request):
         return False

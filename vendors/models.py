@@ -136,8 +136,20 @@ class Vendor(models.Model):
         return self.status == self.Status.APPROVED
 
 
+class CurrentDocumentManager(models.Manager):
+    """The documents in force: a replaced one is no longer the MSME's document."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(replaced_at__isnull=True)
+
+
 class VendorDocument(models.Model):
-    """A personal document proving the registration. Stored in private storage only."""
+    """A personal document proving the registration. Stored in private storage only.
+
+    Replacing a document keeps the old row as a record of what was there (kind, original
+    name, size, when uploaded and replaced), so the access records still name it; its file
+    is deleted. `VendorDocument.objects` and `vendor.documents` see the current documents
+    only; `VendorDocument.all_objects` sees every row (`dumpdata` needs `--all` for the replaced)."""
 
     class Kind(models.TextChoices):
         KTP = "ktp", _("KTP (identity card) photo")
@@ -159,12 +171,23 @@ class VendorDocument(models.Model):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
     )
+    original_name = models.CharField(_("original file name"), max_length=255, blank=True)
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    replaced_at = models.DateTimeField(_("replaced"), null=True, blank=True, editable=False)
+
+    objects = CurrentDocumentManager()
+    all_objects = models.Manager()  # noqa: DJ012 (a manager, read as a field): every row
 
     class Meta:
         verbose_name = _("MSME document")
         verbose_name_plural = _("MSME documents")
-        constraints = [models.UniqueConstraint(fields=["vendor", "kind"], name="vendordocument_one_per_kind")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["vendor", "kind"],
+                condition=models.Q(replaced_at__isnull=True),
+                name="vendordocument_one_current_per_kind",
+            )
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} — {self.vendor}"
@@ -175,9 +198,16 @@ class VendorDocument(models.Model):
 
 
 class DocumentAccess(models.Model):
-    """Every opening of a personal document: who, when, which."""
+    """Every opening of a personal document: who, when, which.
 
-    document = models.ForeignKey(VendorDocument, on_delete=models.CASCADE, related_name="accesses")
+    A replaced document keeps its row, so `document` still points at it. Should a document
+    row be deleted all the same (its MSME's draft deleted), `document` becomes empty and
+    `description`, written when the document was opened, still says what it was."""
+
+    document = models.ForeignKey(
+        VendorDocument, null=True, blank=True, on_delete=models.SET_NULL, related_name="accesses"
+    )
+    description = models.CharField(_("document"), max_length=255, blank=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     accessed_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
@@ -187,7 +217,7 @@ class DocumentAccess(models.Model):
         verbose_name_plural = _("document accesses")
 
     def __str__(self):
-        return f"{self.user} — {self.document} — {self.accessed_at:%Y-%m-%d %H:%M}"
+        return f"{self.user} — {self.description} — {self.accessed_at:%Y-%m-%d %H:%M}"
 
 
 class VendorDecision(models.Model):
@@ -202,7 +232,8 @@ class VendorDecision(models.Model):
         REINSTATE = "reinstate", _("Reinstated")
         REVERIFY = "reverify", _("Sent back to verification after a profile change")
 
-    vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="decisions")
+    # The verification history is kept for good: an MSME with decisions cannot be deleted.
+    vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, related_name="decisions")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
     from_status = models.CharField(_("from"), max_length=20, choices=Vendor.Status.choices)

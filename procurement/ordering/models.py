@@ -82,9 +82,11 @@ class UnitOrder(models.Model):
 
 
 class OrderAction(models.Model):
-    """Every move of an order: who, when, from what to what, why."""
+    """Every move of an order: who, when, from what to what, why. Kept for good: an order with
+    actions cannot be deleted (PROTECT), and deleting a product leaves its orders (Oscar's
+    lines keep their title and price) and their actions."""
 
-    unit_order = models.ForeignKey(UnitOrder, on_delete=models.CASCADE, related_name="actions")
+    unit_order = models.ForeignKey(UnitOrder, on_delete=models.PROTECT, related_name="actions")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     action = models.CharField(_("action"), max_length=30)
     from_status = models.CharField(max_length=20, choices=OrderStatus.choices, blank=True)
