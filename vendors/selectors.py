@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from marketplace.accounts import roles
 from vendors.models import Vendor, VendorDecision, VendorDocument
 from vendors.validators import nik_issued_in_city
 
@@ -51,17 +52,45 @@ def registration_missing(vendor: Vendor) -> list[str]:
         for name in REQUIRED_FIELDS
         if getattr(vendor, name) in (None, "")
     ]
-    present = set(vendor.documents.values_list("kind", flat=True))
+    present = set(documents_of(vendor).values_list("kind", flat=True))
     missing += [str(D(kind).label) for kind in required_documents(vendor) if kind not in present]
     if vendor.kopimi_registered and not vendor.kopimi_number:
         missing.append(str(Vendor._meta.get_field("kopimi_number").verbose_name))
     return missing
 
 
+def documents_of(vendor: Vendor) -> QuerySet:
+    """The current documents of a registration; none for one not started yet (not saved)."""
+    if vendor.pk is None:
+        return VendorDocument.objects.none()
+    return VendorDocument.objects.filter(vendor_id=vendor.pk)
+
+
 def vendor_of(user) -> Vendor | None:
     if not user.is_authenticated:
         return None
     return Vendor.objects.filter(owner=user).select_related("kecamatan", "kelurahan", "partner").first()
+
+
+# The city's own people: unit members (their groups follow their memberships) and the MSME
+# office's and the platform's staff. They buy, verify or administer; they do not sell.
+CITY_STAFF_ROLES = frozenset(roles.ALL_ROLES) - {roles.VENDOR}
+
+
+def is_city_staff(user) -> bool:
+    return user.is_staff or user.is_superuser or bool(user.role_names() & CITY_STAFF_ROLES)
+
+
+def registration_for(user) -> Vendor | None:
+    """The registration the user's registration pages show: their own (saved), or a new empty
+    one not saved (the first POST starts the draft); None for city staff, who do not register
+    an MSME (one they registered before joining the city's staff stays theirs)."""
+    vendor = vendor_of(user)
+    if vendor is not None:
+        return vendor
+    if is_city_staff(user):
+        return None
+    return Vendor(owner=user)
 
 
 def can_view_document(*, user, document: VendorDocument) -> bool:

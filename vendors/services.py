@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from oscar.core.loading import get_model
 
 from marketplace.accounts import roles
@@ -29,6 +30,9 @@ A = VendorDecision.Action
 REVERIFY_FIELDS = ("nik", "nib", "legal_form")
 # Statuses in which the city has verified the MSME's identity and documents.
 VERIFIED = (S.APPROVED, S.SUSPENDED)
+STAFF_MAY_NOT_REGISTER = gettext_lazy(
+    "MSME registration is for business owners only. Your account is a staff account."
+)
 
 
 class VendorError(Exception):
@@ -164,7 +168,13 @@ def _unique_slug(vendor: Vendor) -> str:
 
 
 def vendor_start(*, owner) -> Vendor:
-    """The owner's registration, created as a draft on first visit."""
+    """The owner's registration, created as a draft by the first step they save (a POST):
+    opening the registration pages writes nothing. City staff do not register an MSME."""
+    existing = Vendor.objects.filter(owner=owner).first()
+    if existing is not None:
+        return existing
+    if selectors.is_city_staff(owner):
+        raise NotAllowed(str(STAFF_MAY_NOT_REGISTER))
     vendor, _created = Vendor.objects.get_or_create(owner=owner)
     return vendor
 

@@ -20,16 +20,32 @@ from vendors.validators import mask_nik, nik_issued_in_city
 LOCKED = (Vendor.Status.SUBMITTED, Vendor.Status.REJECTED)
 
 
+def staff_may_not_register(request):
+    """City staff are told that registration is for business owners; nothing is written."""
+    return render(
+        request,
+        "vendors/registration_staff.html",
+        {"message": services.STAFF_MAY_NOT_REGISTER},
+        status=403,
+    )
+
+
 class RegistrationStartView(LoginRequiredMixin, View):
+    """Where "Register your MSME" leads: the first step, or the status page of a registration
+    being verified. A GET writes nothing; the draft starts when the first step is saved."""
+
     def get(self, request):
-        vendor = services.vendor_start(owner=request.user)
+        vendor = selectors.registration_for(request.user)
+        if vendor is None:
+            return staff_may_not_register(request)
         if vendor.status in LOCKED:
             return redirect("vendors:status")
         return redirect("vendors:register-step", step=STEP_SLUGS[0])
 
 
 class RegistrationStepView(LoginRequiredMixin, View):
-    """One step of the registration; every save keeps a draft that can be resumed."""
+    """One step of the registration; every save keeps a draft that can be resumed. Before the
+    first save the page shows an empty registration, not saved: a GET writes nothing."""
 
     template_name = "vendors/registration_step.html"
 
@@ -38,7 +54,9 @@ class RegistrationStepView(LoginRequiredMixin, View):
             return self.handle_no_permission()
         if kwargs["step"] not in STEP_SLUGS:
             raise Http404()
-        self.vendor = services.vendor_start(owner=request.user)
+        self.vendor = selectors.registration_for(request.user)
+        if self.vendor is None:
+            return staff_may_not_register(request)
         if self.vendor.status in LOCKED:
             messages.info(request, selectors.next_step_text(self.vendor))
             return redirect("vendors:status")
@@ -51,7 +69,7 @@ class RegistrationStepView(LoginRequiredMixin, View):
         if self.form_class is None:
             return None
         if self.form_class is DocumentsForm:
-            present = set(self.vendor.documents.values_list("kind", flat=True))
+            present = set(selectors.documents_of(self.vendor).values_list("kind", flat=True))
             return DocumentsForm(
                 data, files, kinds=selectors.required_documents(self.vendor), present=present
             )
@@ -66,7 +84,7 @@ class RegistrationStepView(LoginRequiredMixin, View):
             "index": self.index,
             "next_step": STEP_SLUGS[self.index + 1] if self.index + 1 < len(STEPS) else None,
             "previous_step": STEP_SLUGS[self.index - 1] if self.index else None,
-            "documents": self.vendor.documents.all(),
+            "documents": selectors.documents_of(self.vendor),
             "required_documents": [VendorDocument.Kind(k) for k in selectors.required_documents(self.vendor)],
             "missing": selectors.registration_missing(self.vendor) if self.step == "kirim" else [],
             "changes": selectors.latest_changes_request(self.vendor)
@@ -80,6 +98,11 @@ class RegistrationStepView(LoginRequiredMixin, View):
         return self.render(self.get_form())
 
     def post(self, request, step):
+        if self.vendor.pk is None:  # the first POST starts the draft
+            try:
+                self.vendor = services.vendor_start(owner=request.user)
+            except services.NotAllowed:
+                return staff_may_not_register(request)
         if self.step == "kirim":
             try:
                 services.vendor_submit(vendor=self.vendor, actor=request.user)
