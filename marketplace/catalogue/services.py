@@ -14,6 +14,7 @@ from oscar.core.loading import get_model
 
 from marketplace.catalogue.images import thumbnails_make
 from marketplace.catalogue.models import FOOD_KINDS
+from marketplace.common.html import clean_rich_text
 
 Product = get_model("catalogue", "Product")
 ProductClass = get_model("catalogue", "ProductClass")
@@ -34,6 +35,15 @@ PRODUCT_FIELDS = (
     "dietary_tags",
     "contents",
 )
+
+
+def _product_values(data: dict) -> dict:
+    """The product fields from `data`; a description written as HTML keeps only safe markup
+    (plain text is stored as typed and escaped when shown)."""
+    values = {k: data[k] for k in PRODUCT_FIELDS if k in data}
+    if "description" in values:
+        values["description"] = clean_rich_text(values["description"])
+    return values
 
 
 class NotYourProduct(Exception):
@@ -69,7 +79,7 @@ def product_create(
     *, partner, data: dict, price_idr: int, photo: bytes | None = None, photo_ext: str = "jpg"
 ):
     """Create a product of this MSME with its price (whole rupiah) and an optional photo."""
-    values = {k: data[k] for k in PRODUCT_FIELDS if k in data}
+    values = _product_values(data)
     product = Product.objects.create(
         product_class=product_class_for(values.get("kind", "")),
         is_public=True,
@@ -101,9 +111,8 @@ def product_update(
     """Change a product's data and price; a new photo replaces the old ones."""
     _own(partner, product)
     old_kind = product.kind
-    for key in PRODUCT_FIELDS:
-        if key in data:
-            setattr(product, key, data[key])
+    for key, value in _product_values(data).items():
+        setattr(product, key, value)
     if product.kind != old_kind:
         product.product_class = product_class_for(product.kind)
         product.categories.set([category_for(product.kind)])

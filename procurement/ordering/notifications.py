@@ -6,6 +6,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_class
 
+from marketplace.common.html import text_as_html
 from marketplace.common.links import absolute_url
 from procurement.units.models import Membership
 
@@ -52,6 +53,8 @@ SUBJECTS = {
 
 
 def order_notify(*, unit_order, action: str, reason: str = "") -> None:
+    """E-mail (plain text, as typed) and an in-site notification (HTML, every character of the
+    event name and the reason escaped) to each person who hears about `action`."""
     with translation.override(settings.LANGUAGE_CODE):
         subject = _(SUBJECTS.get(action, "Order %(number)s updated")) % {
             "number": unit_order.order.number,
@@ -69,6 +72,7 @@ def order_notify(*, unit_order, action: str, reason: str = "") -> None:
                 ],
             )
         )
+    html_body = text_as_html(body)
     dispatcher = Dispatcher()
     seen = set()
     for user in recipients(unit_order=unit_order, action=action):
@@ -76,4 +80,4 @@ def order_notify(*, unit_order, action: str, reason: str = "") -> None:
             continue
         seen.add(user.pk)
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
-        dispatcher.notify_user(user, subject, body=body)
+        dispatcher.notify_user(user, subject, body=html_body)
