@@ -3,11 +3,55 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Case, CharField, Count, F, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
-from procurement.ordering.models import END_STATUSES, UnitOrder
+from procurement.ordering.models import END_STATUSES, OrderStatus, UnitOrder
 from procurement.units.models import Membership
+
+# --- Expiry as the pages show it -----------------------------------------------------------------
+# An order nobody answered in time is expired by `manage.py expire_orders` (cron, every few
+# minutes), which also releases its budget and tells the people of the order. Until it runs,
+# the pages show such an order as expired (and offer no move on it) without writing anything.
+
+
+def overdue_q(*, now) -> Q:
+    """Orders past their deadline still waiting: the MSME's answer, or the PPK's approval
+    before the delivery time."""
+    return Q(status=OrderStatus.AWAITING_VENDOR, vendor_deadline__lt=now) | Q(
+        status=OrderStatus.PENDING_APPROVAL, delivery_at__lt=now
+    )
+
+
+def is_overdue(unit_order: UnitOrder, *, now=None) -> bool:
+    now = now or timezone.now()
+    if unit_order.status == OrderStatus.AWAITING_VENDOR:
+        return bool(unit_order.vendor_deadline and unit_order.vendor_deadline < now)
+    return unit_order.status == OrderStatus.PENDING_APPROVAL and unit_order.delivery_at < now
+
+
+def as_shown(unit_order: UnitOrder, *, now=None) -> UnitOrder:
+    """The order as the pages show it (in memory only, never saved): an overdue order is
+    expired, with `expiry_pending` set until the expire_orders command records its expiry."""
+    unit_order.expiry_pending = is_overdue(unit_order, now=now)
+    if unit_order.expiry_pending:
+        unit_order.status = OrderStatus.EXPIRED
+    return unit_order
+
+
+def with_shown_status(qs: QuerySet, *, now=None) -> QuerySet:
+    """`qs` with `shown_status`: the status the pages show (overdue orders expired), to filter on."""
+    if "shown_status" in qs.query.annotations:
+        return qs
+    now = now or timezone.now()
+    return qs.annotate(
+        shown_status=Case(
+            When(overdue_q(now=now), then=Value(OrderStatus.EXPIRED.value)),
+            default=F("status"),
+            output_field=CharField(),
+        )
+    )
 
 
 def _base() -> QuerySet:
@@ -45,8 +89,9 @@ class OrderFilters:
 
 
 def filter_orders(qs: QuerySet, f: OrderFilters) -> QuerySet:
+    qs = with_shown_status(qs)
     if f.status:
-        qs = qs.filter(status=f.status)
+        qs = qs.filter(shown_status=f.status)
     if f.event:
         qs = qs.filter(event__name__icontains=f.event)
     if f.partner_id:
@@ -60,7 +105,7 @@ def filter_orders(qs: QuerySet, f: OrderFilters) -> QuerySet:
 
 def spending_totals(qs: QuerySet) -> dict:
     """Totals of the orders that still count (not declined, cancelled or expired): per event, month, line."""
-    counted = qs.exclude(status__in=END_STATUSES).order_by()
+    counted = with_shown_status(qs).exclude(shown_status__in=END_STATUSES).order_by()
     amount = Sum("total_idr")
     return {
         "total": counted.aggregate(total=amount, n=Count("pk")),
@@ -90,8 +135,8 @@ def spending_totals(qs: QuerySet) -> dict:
 def production_list(*, user, day: date) -> dict:
     """What an MSME must make on `day`: per product the quantity, and per delivery what goes where."""
     orders = (
-        vendor_orders_for(user)
-        .filter(status__in=("confirmed", "awaiting_vendor"), delivery_at__date=day)
+        with_shown_status(vendor_orders_for(user))
+        .filter(shown_status__in=("confirmed", "awaiting_vendor"), delivery_at__date=day)
         .prefetch_related("order__lines")
     )
     per_product: dict[str, int] = {}

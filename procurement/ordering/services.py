@@ -17,7 +17,7 @@ from oscar.core.loading import get_class, get_model
 from marketplace.partner.services import partner_sales_refresh
 from procurement.budgets.models import BudgetLine
 from procurement.budgets.services import BudgetExceeded, budget_commit, budget_release
-from procurement.ordering import checks, notifications
+from procurement.ordering import checks, notifications, selectors
 from procurement.ordering.models import (
     Event,
     OrderAction,
@@ -231,6 +231,10 @@ def order_move(*, unit_order: UnitOrder, action: str, actor, reason: str = "") -
         raise NotAllowed(
             _("This order is “%(status)s”: that is no longer possible.") % {"status": uo.get_status_display()}
         )
+    if action != "expire" and selectors.is_overdue(uo):  # shown expired: expire_orders ends it
+        raise NotAllowed(
+            _("This order is “%(status)s”: that is no longer possible.") % {"status": S.EXPIRED.label}
+        )
     if not actor_may(unit_order=uo, actor=actor, who=who):
         raise NotAllowed(_("You may not do this for this order."))
     if needs_reason and not reason.strip():
@@ -265,14 +269,10 @@ def _set_status(uo: UnitOrder, target: str, *, actor, action: str, reason: str =
 
 
 def order_expire_if_due(*, unit_order: UnitOrder, now=None) -> bool:
-    """Expire an order the MSME did not answer in time (also called lazily when it is opened)."""
-    now = now or timezone.now()
-    overdue = (
-        unit_order.status == S.AWAITING_VENDOR
-        and unit_order.vendor_deadline
-        and unit_order.vendor_deadline < now
-    ) or (unit_order.status == S.PENDING_APPROVAL and unit_order.delivery_at < now)
-    if not overdue:
+    """Expire an order nobody answered in time, release its budget and tell its people: by
+    `manage.py expire_orders` (cron), or when someone tries a move on it (a POST). Pages only
+    show it expired (`selectors.as_shown`): a GET writes nothing."""
+    if not selectors.is_overdue(unit_order, now=now or timezone.now()):
         return False
     try:
         order_move(unit_order=unit_order, action="expire", actor=None)
@@ -284,9 +284,7 @@ def order_expire_if_due(*, unit_order: UnitOrder, now=None) -> bool:
 def orders_expire(*, now=None) -> int:
     """Expire every overdue order (for cron); returns how many."""
     now = now or timezone.now()
-    due = UnitOrder.objects.filter(
-        status=S.AWAITING_VENDOR, vendor_deadline__lt=now
-    ) | UnitOrder.objects.filter(status=S.PENDING_APPROVAL, delivery_at__lt=now)
+    due = UnitOrder.objects.filter(selectors.overdue_q(now=now))
     return sum(order_expire_if_due(unit_order=uo, now=now) for uo in due)
 
 

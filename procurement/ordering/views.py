@@ -30,11 +30,14 @@ class OrderDetailView(LoginRequiredMixin, View):
     template_name = "ordering/order_detail.html"
 
     def get(self, request, pk, receipt_form=None, status=200):
-        unit_order = visible_order(request, pk)
-        if services.order_expire_if_due(unit_order=unit_order):
-            unit_order = visible_order(request, pk)
+        unit_order = selectors.as_shown(visible_order(request, pk))  # a GET writes nothing
+        if unit_order.expiry_pending:
             messages.warning(
-                request, _("The MSME did not answer in time: the order expired and the budget was released.")
+                request,
+                _(
+                    "This order was not answered in time and has expired; its budget is released "
+                    "at the next scheduled expiry run."
+                ),
             )
         lines = list(unit_order.order.lines.all())
         can = {a: services.can_move(unit_order=unit_order, action=a, actor=request.user) for a in ACTIONS}
@@ -64,6 +67,11 @@ class OrderActionView(LoginRequiredMixin, View):
         unit_order = visible_order(request, pk)
         if action not in ACTIONS:
             raise Http404()
+        if services.order_expire_if_due(unit_order=unit_order):  # too late for any move now
+            messages.warning(
+                request, _("The MSME did not answer in time: the order expired and the budget was released.")
+            )
+            return redirect("ordering:order-detail", pk=pk)
         form = ReasonForm(request.POST)
         reason = form.cleaned_data["reason"] if form.is_valid() else ""
         try:
@@ -121,6 +129,7 @@ class UnitOrderListView(LoginRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
+        ctx["orders"] = ctx["object_list"] = [selectors.as_shown(uo) for uo in ctx["object_list"]]
         params = self.request.GET.copy()
         params.pop("page", None)
         ctx.update(
@@ -140,11 +149,14 @@ class VendorOrderListView(LoginRequiredMixin, ListView):
         qs = selectors.vendor_orders_for(self.request.user)
         self.show = self.request.GET.get("show", "open")
         if self.show == "open":
-            qs = qs.filter(status__in=("awaiting_vendor", "confirmed", "pending_approval"))
+            qs = selectors.with_shown_status(qs).filter(
+                shown_status__in=("awaiting_vendor", "confirmed", "pending_approval")
+            )
         return qs
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
+        ctx["orders"] = ctx["object_list"] = [selectors.as_shown(uo) for uo in ctx["object_list"]]
         try:
             day = date.fromisoformat(self.request.GET.get("day", ""))
         except ValueError:
