@@ -136,7 +136,9 @@ def product_pause(*, partner, product, paused: bool) -> None:
 def product_delete(*, partner, product) -> None:
     """Remove a product. A product already ordered keeps its row for the order history (lines
     point at it) but loses the MSME's offer (its stock record): hidden everywhere, gone from
-    the MSME's own list, never to be resumed."""
+    the MSME's own list, never to be resumed; its photos stay, as its orders show them.
+    Any other product goes with its photos, whose files (original and thumbnails) are
+    deleted from the public storage once this commits (`images.photo_deleted`)."""
     _own(partner, product)
     if OrderLine.objects.filter(product=product).exists():
         product.is_public = False
