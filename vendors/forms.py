@@ -230,6 +230,9 @@ class DecisionForm(forms.Form):
         ]
 
 
+MIN_DAYS_MAX = 3650  # ten years: no registration waits longer
+
+
 class QueueFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"),
@@ -239,7 +242,9 @@ class QueueFilterForm(forms.Form):
     )
     kecamatan = forms.ModelChoiceField(label=_("Kecamatan"), required=False, queryset=kecamatan_list())
     sector = forms.ChoiceField(label=_("Sector"), required=False, choices=[("", "—")] + Vendor.Sector.choices)
-    min_days = forms.IntegerField(label=_("Waiting at least (days)"), required=False, min_value=0)
+    min_days = forms.IntegerField(
+        label=_("Waiting at least (days)"), required=False, min_value=0, max_value=MIN_DAYS_MAX
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
