@@ -120,6 +120,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "marketplace.accounts.middleware.StaffTwoFactorMiddleware",
     "oscar.apps.basket.middleware.BasketMiddleware",
+    "marketplace.common.input_guard.RefuseNulMiddleware",  # 400 for NUL bytes in the request
     "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
 ]
 

@@ -33,5 +33,8 @@ urlpatterns = [
     path("", include(apps.get_app_config("oscar").urls[0])),
 ]
 
+# A 400 in the site's layout and language (Django's own handler renders without the request).
+handler400 = "marketplace.common.errors.bad_request"
+
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

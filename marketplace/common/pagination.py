@@ -7,12 +7,19 @@ of the requested page; past that it says "more than N" and still offers the next
 Given `rows`, it also finds a page in two steps: first the page's primary keys, sorted and
 filtered over narrow rows, then `rows(pks)` loads just those objects, whole. Sorting wide
 rows (a product with its description and search document) costs twice as much.
+
+A page number past `MAX_ROWS` rows (`?page=1000000000000000000`) is no page: the count is
+then taken as for the first page and `page()` raises EmptyPage, as for any page past the end,
+instead of asking the database for a LIMIT it cannot hold.
 """
 
 from collections.abc import Callable, Iterable
 
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
+
+# No listing pages through more rows; a page starting past them is past the end.
+MAX_ROWS = 10**9
 
 
 class CappedCountPaginator(Paginator):
@@ -32,6 +39,8 @@ class CappedCountPaginator(Paginator):
             page = max(1, int(page_number))
         except (TypeError, ValueError):
             page = 1  # "last" or garbage: Paginator.page() then decides
+        if (page - 1) * per_page > MAX_ROWS:
+            page = 1  # far past any end: counted as the first page, so page() says it is empty
         self.limit = (page - 1) * per_page + cap
 
     @cached_property

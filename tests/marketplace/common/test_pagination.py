@@ -1,6 +1,7 @@
 """Counting a listing's results stops past what anyone pages through."""
 
 import pytest
+from django.core.paginator import EmptyPage
 from oscar.core.loading import get_model
 
 from marketplace.catalogue.views import CatalogueView
@@ -86,3 +87,27 @@ def test_two_step_page_keeps_the_order_and_loads_only_its_rows(seven):
 def test_is_capped_is_right_before_count_is_asked(seven):
     assert CappedCountPaginator(seven, 2, cap=3).is_capped is True
     assert CappedCountPaginator(seven, 2, cap=7).is_capped is False
+
+
+# --- Page numbers far past any end --------------------------------------------------------
+
+
+@pytest.mark.parametrize("page_number", [10**18, "1000000000000000000", str(2**63), "9" * 400])
+def test_a_page_far_past_the_end_is_counted_as_the_first_and_is_empty(seven, page_number):
+    paginator = CappedCountPaginator(seven, 2, cap=3, page_number=page_number)
+
+    assert paginator.count == 3  # counted as for page 1: no LIMIT the database cannot hold
+    with pytest.raises(EmptyPage):
+        paginator.page(page_number)
+    assert [p.pk for p in paginator.get_page(page_number)] == [p.pk for p in seven[2:3]]  # the last
+
+
+@pytest.mark.parametrize("url", ["/catalogue/", "/search/"])
+@pytest.mark.parametrize("page", ["1000000000000000000", str(2**63), "abc", "-1", "0", "1e9"])
+def test_listing_with_an_impossible_page_is_an_indonesian_page_not_found(client, seven, url, page):
+    response = client.get(url, {"page": page})
+
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "Halaman tidak ditemukan" in html
+    assert "nomor halamannya melewati halaman terakhir" in html
