@@ -1,8 +1,12 @@
 """Input shapes of the MSME pages; rules live in vendors.validators and vendors.services."""
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.common.bounds import check_year
+from marketplace.common.money import format_rupiah
 from marketplace.regions.models import Region
 from marketplace.regions.selectors import kecamatan_list, kelurahan_list
 from vendors import validators
@@ -91,7 +95,11 @@ class PermitsForm(_StepForm):
             "kopimi_registered",
             "kopimi_number",
         )
-        widgets = {"pp55_valid_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        widgets = {
+            "pp55_valid_until": forms.DateInput(
+                attrs={"type": "date", "min": "2000-01-01", "max": "2100-12-31"}, format="%Y-%m-%d"
+            )
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -115,6 +123,9 @@ class PermitsForm(_StepForm):
             validators.validate_npwp(value)
         return value
 
+    def clean_pp55_valid_until(self):
+        return check_year(self.cleaned_data["pp55_valid_until"])
+
     def clean_pirt_number(self):
         value = (self.cleaned_data["pirt_number"] or "").strip()
         if value:
@@ -131,9 +142,15 @@ class PermitsForm(_StepForm):
         data = super().clean()
         if data.get("kopimi_registered") and not data.get("kopimi_number"):
             self.add_error("kopimi_number", _("Give the Gerai Kopimi registration number."))
-        if data.get("pp55_number") and not data.get("pp55_valid_until"):
+        pp55_date_missing = not data.get("pp55_valid_until") and not self.has_error("pp55_valid_until")
+        if data.get("pp55_number") and pp55_date_missing:
             self.add_error("pp55_valid_until", _("Give the validity date of the PP 55/2022 certificate."))
         return data
+
+
+# Capital and annual sales: an MSME's are at most tens of billions of rupiah (PP 7/2021);
+# Rp 1 quadrillion is beyond any, and far below what the database column holds.
+CENSUS_MAX_IDR = 10**15
 
 
 class CensusForm(_StepForm):
@@ -150,9 +167,21 @@ class CensusForm(_StepForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("capital_idr", "annual_sales_idr"):
-            self.fields[name].min_value = 0
-            self.fields[name].widget.attrs.update({"inputmode": "numeric", "min": 0})
+        # The model's check constraints refuse negatives too, but name only the constraint; and
+        # BigIntegerField would accept amounts up to 2^63. Each amount gets its own message.
+        too_large = gettext("Enter an amount of at most %(max)s.") % {"max": format_rupiah(CENSUS_MAX_IDR)}
+        negative = {
+            "capital_idr": gettext("Capital cannot be negative."),
+            "annual_sales_idr": gettext("Annual sales cannot be negative."),
+        }
+        for name, below_zero in negative.items():
+            field = self.fields[name]
+            field.min_value, field.max_value = 0, CENSUS_MAX_IDR
+            field.validators = [
+                MinValueValidator(0, message=below_zero),
+                MaxValueValidator(CENSUS_MAX_IDR, message=too_large),
+            ]
+            field.widget.attrs.update({"inputmode": "numeric", "min": 0, "max": CENSUS_MAX_IDR})
 
     def clean_bank_account_number(self):
         value = (self.cleaned_data["bank_account_number"] or "").replace(" ", "").replace("-", "")
