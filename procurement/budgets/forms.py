@@ -2,8 +2,13 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from marketplace.common.money import format_rupiah
+from procurement.budgets.services import PAGU_MAX_IDR
 
 IMPORT_MAX_BYTES = 2 * 1024 * 1024
 
@@ -85,9 +90,17 @@ class PaguForm(forms.Form):
     pagu_idr = RupiahField(
         label=_("New pagu (Rp)"),
         min_value=0,
-        max_value=10**15,
+        max_value=PAGU_MAX_IDR,
         widget=forms.TextInput(
             attrs={"inputmode": "numeric", "class": "form-control", "autocomplete": "off"}
         ),
         error_messages={"invalid": _("Enter a whole number of rupiah, e.g. 150.000.000.")},
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        message = gettext("The pagu must be between Rp 0 and %(max)s.") % {"max": format_rupiah(PAGU_MAX_IDR)}
+        self.fields["pagu_idr"].validators = [
+            MinValueValidator(0, message=message),
+            MaxValueValidator(PAGU_MAX_IDR, message=message),
+        ]

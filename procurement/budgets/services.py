@@ -18,6 +18,10 @@ from marketplace.common.money import format_rupiah
 from procurement.budgets.models import BudgetAccount, BudgetLine, LedgerEntry
 from procurement.units.models import Unit
 
+# The largest pagu of one line, wherever it is set (the pagu form, the DPA import): Rp 1 quadrillion,
+# far above any city's budget and far below what the database column holds.
+PAGU_MAX_IDR = 10**15
+
 
 class BudgetError(Exception):
     def __init__(self, message: str):
@@ -112,6 +116,10 @@ def budget_realize(*, line: BudgetLine, order, amount_idr: int, actor=None, note
 @transaction.atomic
 def budget_line_set_pagu(*, line: BudgetLine, pagu_idr: int) -> BudgetLine:
     """Change a line's pagu; never below what is already committed and realized."""
+    if not 0 <= pagu_idr <= PAGU_MAX_IDR:
+        raise BudgetError(
+            _("The pagu must be between Rp 0 and %(max)s.") % {"max": format_rupiah(PAGU_MAX_IDR)}
+        )
     locked = _locked(line)
     used = locked.committed_idr + locked.realized_idr
     if pagu_idr < used:
@@ -208,6 +216,9 @@ def budget_lines_import(*, text: str) -> ImportReport:
                 raise ValueError
         except ValueError:
             problems.append(_("pagu must be a whole number of rupiah, not negative"))
+            pagu = None
+        if pagu is not None and pagu > PAGU_MAX_IDR:
+            problems.append(_("pagu is above the limit of %(max)s") % {"max": format_rupiah(PAGU_MAX_IDR)})
             pagu = None
         code = (row["sub_activity_code"] or "").strip()
         name = (row["sub_activity_name"] or "").strip()

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
+from marketplace.common.filters import valid_filters
 from marketplace.common.money import format_rupiah
 from procurement.budgets.forms import BudgetImportForm, LineFilterForm, PaguForm
 from procurement.budgets.models import BudgetLine, LedgerEntry
@@ -38,7 +39,7 @@ class BudgetLineListView(LoginRequiredMixin, View):
         if "year" not in data and years:
             data["year"] = str(years[0])  # the latest year unless the person asks for another
         form = LineFilterForm(data, years=years, units=units)
-        chosen = form.cleaned_data if form.is_valid() else {}
+        chosen = valid_filters(request, form)
         if chosen.get("year"):
             lines = lines.filter(fiscal_year=chosen["year"])
         if chosen.get("unit"):
