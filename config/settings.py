@@ -361,6 +361,30 @@ DEFAULT_CITY_PACK_DIR = BASE_DIR / "procurement" / "units" / "city_packs" / "sem
 CITY_PACK_DIR = Path(env.str("CITY_PACK_DIR", default=str(DEFAULT_CITY_PACK_DIR)))
 CITY_CODE = env.str("CITY_CODE", default="33.74")
 
+# --- Stripe (card payments; marketplace.payment.stripe_gateway, docs/stripe.md) ----------
+# Empty keys: card payment is not offered (stripe_configured() is false). Keys are secrets:
+# they come from the environment only and are never logged.
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
+STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="https://api.stripe.com").rstrip("/")
+STRIPE_WEBHOOK_TOLERANCE_SECONDS = env.int("STRIPE_WEBHOOK_TOLERANCE_SECONDS", default=300)
+STRIPE_TIMEOUT_SECONDS = env.float("STRIPE_TIMEOUT_SECONDS", default=20)
+STRIPE_MAX_NETWORK_RETRIES = env.int("STRIPE_MAX_NETWORK_RETRIES", default=2)
+# Demo only: the local fake of Stripe (`manage.py stripe_fake`), used when no real key is set.
+STRIPE_FAKE = env.bool("STRIPE_FAKE", default=False)
+STRIPE_FAKE_URL = env.str("STRIPE_FAKE_URL", default="http://127.0.0.1:12111").rstrip("/")
+STRIPE_FAKE_WEBHOOK_URL = env.str("STRIPE_FAKE_WEBHOOK_URL", default="")  # where the fake posts events
+if STRIPE_FAKE and PRODUCTION:
+    raise ImproperlyConfigured("STRIPE_FAKE is for the demo only; unset it in production.")
+if STRIPE_FAKE and not STRIPE_SECRET_KEY:
+    STRIPE_SECRET_KEY = "sk_test_fake"
+    STRIPE_PUBLISHABLE_KEY = STRIPE_PUBLISHABLE_KEY or "pk_test_fake"
+    STRIPE_WEBHOOK_SECRET = "whsec_fake"
+    STRIPE_API_BASE = STRIPE_FAKE_URL
+
+# --- End of Stripe --------------------------------------------------------------------
+
 # --- Logging ----------------------------------------------------------------
 
 LOGGING = {
