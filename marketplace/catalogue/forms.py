@@ -2,7 +2,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.catalogue.models import ProductKind
+from marketplace.common.bounds import check_year
 from marketplace.regions.selectors import kecamatan_list
+
+PRICE_FILTER_MAX_IDR = 10**12  # no catering costs more; above it a filter means nothing
 
 SORT_CHOICES = (
     ("pemerataan", _("Pemerataan (MSMEs with fewer sales first)")),
@@ -26,8 +29,12 @@ class ListingForm(forms.Form):
         queryset=kecamatan_list(),
         empty_label=_("All kecamatan"),
     )
-    price_min = forms.IntegerField(label=_("Price from (Rp)"), required=False, min_value=0)
-    price_max = forms.IntegerField(label=_("Price up to (Rp)"), required=False, min_value=0)
+    price_min = forms.IntegerField(
+        label=_("Price from (Rp)"), required=False, min_value=0, max_value=PRICE_FILTER_MAX_IDR
+    )
+    price_max = forms.IntegerField(
+        label=_("Price up to (Rp)"), required=False, min_value=0, max_value=PRICE_FILTER_MAX_IDR
+    )
     halal = forms.BooleanField(label=_("Halal only"), required=False)
     quantity = forms.IntegerField(
         label=_("I need (portions/pieces)"),
@@ -50,6 +57,9 @@ class ListingForm(forms.Form):
                 field.widget.attrs["class"] = "form-control form-control-sm"
         self.fields["price_min"].widget.attrs["inputmode"] = "numeric"
         self.fields["price_max"].widget.attrs["inputmode"] = "numeric"
+
+    def clean_available_on(self):
+        return check_year(self.cleaned_data["available_on"])
 
     def clean(self):
         data = super().clean()

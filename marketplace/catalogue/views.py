@@ -9,6 +9,7 @@ from oscar.core.loading import get_model
 
 from marketplace.catalogue.forms import ListingForm
 from marketplace.catalogue.selectors import ListingFilters, product_cards, product_search
+from marketplace.common.filters import valid_filters
 from marketplace.common.pagination import CappedCountPaginator
 
 Category = get_model("catalogue", "Category")
@@ -45,7 +46,7 @@ class CatalogueView(ListView):
 
     def get_queryset(self):
         self.form = ListingForm(self.request.GET or None)
-        data = self.form.cleaned_data if self.form.is_valid() else {}
+        data = valid_filters(self.request, self.form)
         query = (data.get("q") or "").strip()
         self.query = query
         self.sort = data.get("sort") or default_sort(self.request.user, query)
