@@ -66,4 +66,5 @@ class ListingForm(forms.Form):
         lo, hi = data.get("price_min"), data.get("price_max")
         if lo is not None and hi is not None and lo > hi:
             self.add_error("price_max", _("The upper price must not be below the lower price."))
+            data.pop("price_min", None)  # an upside-down range is ignored whole
         return data
