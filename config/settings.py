@@ -102,12 +102,14 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "csp",
 ]
 
 SITE_ID = 1
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "marketplace.common.csp.CSPMiddleware",  # django-csp's, see the Content-Security-Policy block
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "marketplace.common.middleware.ChosenLanguageMiddleware",
@@ -144,6 +146,7 @@ TEMPLATES = [
                 "oscar.apps.communication.notifications.context_processors.notifications",
                 "oscar.core.context_processors.metadata",
                 "marketplace.common.context_processors.site_flags",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -384,6 +387,30 @@ if STRIPE_FAKE and not STRIPE_SECRET_KEY:
     STRIPE_API_BASE = STRIPE_FAKE_URL
 
 # --- End of Stripe --------------------------------------------------------------------
+
+# --- Content-Security-Policy (django-csp) ---------------------------------------
+# On every response. Scripts and styles come from this site only; the few inline <script>
+# blocks carry the request's nonce ({{ CSP_NONCE }}, templates/oscar/base.html). No inline
+# style attributes and no on...= handlers anywhere (classes in gulo/site.css, gulo/site.js).
+
+from csp.constants import NONCE, NONE, SELF  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
+# Oscar's dashboard (staff only) writes style="..." attributes: allowed there, scripts not.
+CSP_STYLE_ATTRIBUTES_ALLOWED_UNDER = ("/dashboard/",)
+
+# --- End of Content-Security-Policy -----------------------------------------------
 
 # --- Logging ----------------------------------------------------------------
 

@@ -1,0 +1,51 @@
+/* Gulo Asem: the site's own behaviours, served from /static/ so the Content-Security-Policy
+   needs no inline script or on...= attribute for them. */
+(function () {
+  "use strict";
+
+  // <a data-history-back> goes back one page (Oscar wrote onclick="history.go(-1)").
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("[data-history-back]");
+    if (link) {
+      event.preventDefault();
+      window.history.back();
+    }
+    var print = event.target.closest && event.target.closest("[data-print]");
+    if (print) {
+      event.preventDefault();
+      window.print();
+    }
+  });
+
+  // Oscar's dashboard image upload: the preview hides the upload button once it shows an image,
+  // and says so when the file is no image (Oscar wrote onload=/onerror= attributes).
+  // load and error do not bubble: listened to while they go down (capture). The button is found
+  // beside the image, as Oscar's script renumbers the ids of each image form it adds.
+  function uploadButton(img) {
+    var box = img.closest(".image-input");
+    return box && box.querySelector("button[id^='upload_button_']");
+  }
+  document.addEventListener(
+    "load",
+    function (event) {
+      var img = event.target;
+      if (img.tagName === "IMG" && img.hasAttribute("data-upload-preview")) {
+        var button = uploadButton(img);
+        if (button) button.style.display = "none";
+      }
+    },
+    true
+  );
+  document.addEventListener(
+    "error",
+    function (event) {
+      var img = event.target;
+      if (img.tagName === "IMG" && img.hasAttribute("data-upload-preview")) {
+        var button = uploadButton(img);
+        if (button) button.style.display = "";
+        window.alert(img.getAttribute("data-error-message"));
+      }
+    },
+    true
+  );
+})();
