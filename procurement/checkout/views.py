@@ -15,6 +15,7 @@ from procurement.ordering import checks, services
 
 class EventCheckoutView(LoginRequiredMixin, View):
     template_name = "oscar/checkout/event.html"
+    FIELD_PROBLEMS = {"outside_fiscal_year": "starts_at"}  # OrderRefused codes shown at a field
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not request.user.has_perm("accounts.place_orders"):
@@ -67,7 +68,14 @@ class EventCheckoutView(LoginRequiredMixin, View):
                 officer=request.user, basket=request.basket, event=event, budget_line=d["budget_line"]
             )
         except services.OrderRefused as exc:
-            return self.render(form, problems=exc.problems, status=400)
+            # A problem of one field is shown at that field; the rest above the form.
+            problems = []
+            for problem in exc.problems:
+                if problem.code in self.FIELD_PROBLEMS:
+                    form.add_error(self.FIELD_PROBLEMS[problem.code], problem.message)
+                else:
+                    problems.append(problem)
+            return self.render(form, problems=problems, status=400)
         messages.success(
             request,
             _("Order %(number)s placed and %(total)s committed on the budget line.")

@@ -41,6 +41,28 @@ def ceiling_kind_for(product, budget_line) -> str:
     return product.ceiling_kind
 
 
+def delivery_problems(*, budget_line, delivery_at: datetime) -> list[Problem]:
+    """The delivery falls in the fiscal year of the budget line that pays it (city time):
+    a 2026 line pays for 2026 meetings only, and no date far off (9999-12-31) gets through."""
+    day = timezone.localtime(delivery_at).date()
+    if day.year == budget_line.fiscal_year:
+        return []
+    return [
+        Problem(
+            "outside_fiscal_year",
+            _(
+                "The delivery on %(day)s is outside fiscal year %(year)s of budget line %(line)s: "
+                "choose a delivery date in %(year)s."
+            )
+            % {
+                "day": date_format(day, "j F Y"),
+                "year": budget_line.fiscal_year,
+                "line": budget_line.account.code,
+            },
+        )
+    ]
+
+
 def line_problems(*, basket, budget_line, delivery_at: datetime) -> list[Problem]:
     problems = []
     now = timezone.now()

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.common.bounds import check_year
+from marketplace.common.filters import IdField
 from procurement.ordering.models import OrderStatus
 
 
@@ -64,10 +66,25 @@ class OrderFilterForm(forms.Form):
         input_formats=["%Y-%m"],
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
     )
-    budget_line = forms.IntegerField(label=_("Budget line"), required=False, widget=forms.HiddenInput)
-    partner = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    budget_line = IdField(label=_("Budget line"), required=False, widget=forms.HiddenInput)
+    partner = IdField(label=_("MSME"), required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.widget.attrs.setdefault("class", "form-control form-control-sm")
+
+    def clean_month(self):
+        return check_year(self.cleaned_data["month"])
+
+
+class VendorOrderFilterForm(forms.Form):
+    """The MSME's incoming orders: open ones or all; and the day of the production list."""
+
+    show = forms.ChoiceField(
+        required=False, choices=[("open", _("Open")), ("all", _("All"))], label=_("Show")
+    )
+    day = forms.DateField(label=_("Day"), required=False)
+
+    def clean_day(self):
+        return check_year(self.cleaned_data["day"])

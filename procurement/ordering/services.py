@@ -104,7 +104,8 @@ def order_place(*, officer, basket, event: EventData, budget_line: BudgetLine) -
     total_idr = int(total.incl_tax)
     portions = checks.food_portions(basket)
     problems = (
-        checks.line_problems(basket=basket, budget_line=line, delivery_at=event.starts_at)
+        checks.delivery_problems(budget_line=line, delivery_at=event.starts_at)
+        + checks.line_problems(basket=basket, budget_line=line, delivery_at=event.starts_at)
         + checks.vendor_problems(partner=partner, delivery_at=event.starts_at, portions=portions)
         + checks.total_problems(total_idr=total_idr, budget_line=line)
     )

@@ -1,7 +1,5 @@
 """Order pages for officers, PPK, treasurers and MSMEs: each sees only their own."""
 
-from datetime import date
-
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
@@ -11,8 +9,9 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView
 
+from marketplace.common.filters import valid_filters
 from procurement.ordering import selectors, services
-from procurement.ordering.forms import OrderFilterForm, ReasonForm, ReceiptForm
+from procurement.ordering.forms import OrderFilterForm, ReasonForm, ReceiptForm, VendorOrderFilterForm
 from procurement.ordering.models import OrderStatus
 
 ACTIONS = ("approve", "reject_approval", "confirm", "decline", "cancel", "cancel_confirmed", "deliver")
@@ -114,7 +113,7 @@ class UnitOrderListView(LoginRequiredMixin, ListView):
 
     def get_queryset(self):
         self.form = OrderFilterForm(self.request.GET or None)
-        d = self.form.cleaned_data if self.form.is_valid() else {}
+        d = valid_filters(self.request, self.form)
         self.filtered = selectors.filter_orders(
             selectors.unit_orders_for(self.request.user),
             selectors.OrderFilters(
@@ -147,7 +146,8 @@ class VendorOrderListView(LoginRequiredMixin, ListView):
 
     def get_queryset(self):
         qs = selectors.vendor_orders_for(self.request.user)
-        self.show = self.request.GET.get("show", "open")
+        self.filters = valid_filters(self.request, VendorOrderFilterForm(self.request.GET or None))
+        self.show = self.filters.get("show") or "open"
         if self.show == "open":
             qs = selectors.with_shown_status(qs).filter(
                 shown_status__in=("awaiting_vendor", "confirmed", "pending_approval")
@@ -157,10 +157,7 @@ class VendorOrderListView(LoginRequiredMixin, ListView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["orders"] = ctx["object_list"] = [selectors.as_shown(uo) for uo in ctx["object_list"]]
-        try:
-            day = date.fromisoformat(self.request.GET.get("day", ""))
-        except ValueError:
-            day = timezone.localdate()
+        day = self.filters.get("day") or timezone.localdate()
         ctx.update(
             show=self.show, day=day, production=selectors.production_list(user=self.request.user, day=day)
         )

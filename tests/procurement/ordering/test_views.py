@@ -105,6 +105,16 @@ def no_mfa(settings):
 # --- The officer's and the unit's order list ----------------------------------------------------
 
 
+def line_of(w, when):
+    """The world's line, or in December for next month's delivery the same line of next year's DPA
+    (a delivery falls in the fiscal year of the line that pays it)."""
+    if when.year == w.line.fiscal_year:
+        return w.line
+    return food_line(
+        w.unit, fiscal_year=when.year, sub_activity_name=w.line.sub_activity_name, account=w.line.account
+    )
+
+
 def month_after(when):
     """The 5th of the month after `when`'s, at 09:00 (day 1 + 40 days is always next month)."""
     return (when.replace(day=1) + timedelta(days=40)).replace(day=5, hour=9, minute=0)
@@ -139,7 +149,7 @@ def test_order_list_totals_per_event_month_and_budget_line(w, client):
     next_month = month_after(delivery(days=3))
     place(w, (w.snack, 10), name="Rapat Koordinasi Stunting")  # Rp 200.000
     place(w, (w.snack, 15), name="Rapat Koordinasi Stunting")  # Rp 300.000
-    place(w, (w.snack, 20), name="Bimtek Aplikasi", starts_at=next_month)  # Rp 400.000
+    place(w, (w.snack, 20), name="Bimtek Aplikasi", starts_at=next_month, line=line_of(w, next_month))
     cancelled = place(w, (w.snack, 30), name="Rapat Batal")  # Rp 600.000, does not count
     services.order_move(unit_order=cancelled, action="cancel", actor=w.officer)
     client.force_login(w.officer)
@@ -158,8 +168,8 @@ def test_order_list_totals_per_event_month_and_budget_line(w, client):
 
 
 def test_order_list_filters(w, others, client):
-    other_line = food_line(w.unit, sub_activity_name="Fasilitasi Kunjungan Tamu")
     later = month_after(delivery(days=3))
+    other_line = food_line(w.unit, sub_activity_name="Fasilitasi Kunjungan Tamu", fiscal_year=later.year)
     stunting = place(w, (w.snack, 10), name="Rapat Koordinasi Stunting")
     bimtek = place(w, (w.snack, 15), name="Bimtek Aplikasi", starts_at=later, line=other_line)
     services.order_move(unit_order=bimtek, action="confirm", actor=w.vendor_user)
