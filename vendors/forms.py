@@ -62,23 +62,21 @@ class BusinessForm(_StepForm):
 
 
 class OwnerForm(_StepForm):
+    # Room for the spaces, dots and dashes people type inside a NIK ("3374 0115 0890 0001"): a
+    # maxlength of 16 would cut a 17-digit typo silently into another, valid-looking NIK.
+    # The server drops the separators and refuses anything that is not 16 digits.
+    nik = forms.CharField(
+        label=Vendor._meta.get_field("nik").verbose_name,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "maxlength": 24}),
+        help_text=_("16 digits, as on your KTP."),
+    )
+
     class Meta:
         model = Vendor
         fields = ("owner_name", "nik")
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["nik"].widget.attrs.update(
-            {"inputmode": "numeric", "autocomplete": "off", "maxlength": 16}
-        )
-        self.fields["nik"].help_text = _("16 digits, as on your KTP.")
-
     def clean_nik(self):
-        value = (self.cleaned_data["nik"] or "").replace(" ", "").replace(".", "")
-        if not value:
-            return None
-        validators.validate_nik(value)
-        return value
+        return validators.clean_nik(self.cleaned_data["nik"])
 
 
 class PermitsForm(_StepForm):

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
@@ -18,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from oscar.core.loading import get_model
 
 from marketplace.accounts import roles
-from vendors import notifications, selectors
+from vendors import notifications, selectors, validators
 from vendors.models import DocumentAccess, Vendor, VendorDecision, VendorDocument
 from vendors.uploads import UploadRejected, sanitise_upload, store_private
 
@@ -55,6 +56,10 @@ class IncompleteRegistration(VendorError):
 
 class DuplicateIdentity(VendorError):
     pass
+
+
+class InvalidIdentity(VendorError):
+    """A NIK that is not 16 digits or names a region that does not exist."""
 
 
 @dataclass(frozen=True)
@@ -190,6 +195,11 @@ def vendor_update(*, vendor: Vendor, actor, data: dict) -> Vendor:
             _("The registration cannot be changed while it is “%(status)s”.")
             % {"status": vendor.get_status_display()}
         )
+    if data.get("nik"):
+        try:
+            data = {**data, "nik": validators.clean_nik(data["nik"])}
+        except ValidationError as exc:
+            raise InvalidIdentity(exc.messages[0]) from exc
     current = Vendor.objects.select_for_update().get(pk=vendor.pk)
     changed_identity = [f for f in REVERIFY_FIELDS if f in data and data[f] != getattr(current, f)]
     for field, value in data.items():

@@ -2,6 +2,9 @@
 
 - NIK: the 16-digit national identity number on the KTP: province (2), regency/city (2),
   kecamatan (2), birth date DDMMYY with 40 added to the day for women, serial (4, from 0001).
+  Its region codes are checked against the regions the city pack loaded, where the pack knows
+  them: the province against Indonesia's provinces (marketplace.regions.provinces), the
+  kecamatan against the loaded kecamatan of its regency (always the city's own).
 - NIB: the 13-digit business identity number from OSS.
 - P-IRT: home-industry food licence, at least 15 digits, the last two the year it expires.
 - Halal certificate number: ``ID`` followed by digits.
@@ -10,8 +13,10 @@
 The ``validate_*`` functions are Django validators: they take the value, return nothing and raise
 ``ValidationError`` with a stable ``code``. People type these numbers with spaces, dots and dashes
 (``33.74.01…``, ``01.234.567.8-901.000``); the validators accept them, and forms store
-``compact(value)``. A NIK is personal data: show it with ``mask_nik`` outside the owner, the
-verifier and the analyst with the right permission.
+``compact(value)``. ``parse_nik`` reads a NIK's structure only (no database); ``validate_nik``
+and ``clean_nik``, used by forms and services, also check its regions (database). A NIK is
+personal data: show it with ``mask_nik`` outside the owner, the verifier and the analyst with
+the right permission.
 """
 
 import re
@@ -24,12 +29,17 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.regions import selectors as regions
+from marketplace.regions.provinces import PROVINCE_CODES  # Indonesia's 38 provinces, as data
+
 __all__ = [
     "PROVINCE_CODES",
     "NikInfo",
     "compact",
     "parse_nik",
+    "check_nik_regions",
     "validate_nik",
+    "clean_nik",
     "nik_issued_in_city",
     "mask_nik",
     "validate_nib",
@@ -40,20 +50,6 @@ __all__ = [
     "normalise_phone",
     "validate_phone",
 ]
-
-# Kemendagri province codes, including the Papua provinces created in 2022.
-PROVINCE_CODES = frozenset(
-    {
-        *("11", "12", "13", "14", "15", "16", "17", "18", "19"),
-        "21",
-        *("31", "32", "33", "34", "35", "36"),
-        *("51", "52", "53"),
-        *("61", "62", "63", "64", "65"),
-        *("71", "72", "73", "74", "75", "76"),
-        *("81", "82"),
-        *("91", "92", "93", "94", "95", "96", "97"),
-    }
-)
 
 NIK_LENGTH = 16
 NIB_LENGTH = 13
@@ -114,7 +110,7 @@ def parse_nik(value, *, today: date | None = None) -> NikInfo:
         raise ValidationError(_("NIK may contain digits only."), code="nik_not_digits")
     if len(nik) != NIK_LENGTH:
         raise ValidationError(
-            _("NIK must be exactly 16 digits; this one has %(length)d."),
+            _("NIK must be 16 digits; you typed %(length)d."),
             code="nik_length",
             params={"length": len(nik)},
         )
@@ -122,9 +118,9 @@ def parse_nik(value, *, today: date | None = None) -> NikInfo:
     day, month, year2 = int(nik[6:8]), int(nik[8:10]), int(nik[10:12])
     serial = nik[12:16]
 
-    if province not in PROVINCE_CODES:
+    if not regions.province_known(province):
         raise ValidationError(
-            _("The first two digits of the NIK (%(code)s) are not an Indonesian province code."),
+            _("Province code %(code)s in the NIK is not known."),
             code="nik_province",
             params={"code": province},
         )
@@ -169,20 +165,60 @@ def parse_nik(value, *, today: date | None = None) -> NikInfo:
     )
 
 
+def check_nik_regions(info: NikInfo) -> None:
+    """Raise ValidationError when the NIK names a kecamatan its regency does not have.
+
+    Checked where the loaded regions know the regency's kecamatan: always the city's own (the
+    city pack lists all of them), and any other regency a pack lists. The province is checked
+    by ``parse_nik``; other regencies' codes cannot be, as the pack lists no other regencies.
+    """
+    known = regions.kecamatan_codes(info.regency_code)
+    if known and info.kecamatan_code not in known:
+        regency = regions.region_name(info.regency_code) or info.regency_code
+        raise ValidationError(
+            _("Kecamatan code %(code)s in the NIK does not exist in %(regency)s."),
+            code="nik_district_unknown",
+            params={"code": info.district, "regency": regency},
+        )
+
+
 def validate_nik(value) -> None:
-    """Django validator: the value is a well-formed NIK."""
-    parse_nik(value)
+    """Django validator: a well-formed NIK whose region codes exist (reads the regions)."""
+    check_nik_regions(parse_nik(value))
+
+
+def clean_nik(value) -> str | None:
+    """The NIK as stored (its 16 digits), or None when empty; ValidationError when wrong.
+
+    Spaces, dots and dashes typed inside it are dropped; what is left must be 16 digits.
+    """
+    if not compact(value):
+        return None
+    info = parse_nik(value)
+    check_nik_regions(info)
+    return info.nik
 
 
 def nik_issued_in_city(nik, city_code: str | None = None) -> bool:
     """Whether the NIK was first issued in the city (default: settings.CITY_CODE, "33.74").
 
     This is where the KTP was first issued, not proof of domicile by itself (DESIGN.md §4).
-    A value that is not 16 digits is never "in the city".
+    Only a valid NIK counts, its kecamatan checked against the city's loaded kecamatan: a NIK
+    naming a kecamatan the city does not have (3374 17…) is not "in the city" and waives no
+    domicile letter.
     """
-    digits = compact(nik)
     code = compact(city_code if city_code is not None else getattr(settings, "CITY_CODE", "33.74"))
-    return len(digits) == NIK_LENGTH and _is_digits(digits) and digits[:4] == code
+    try:
+        info = parse_nik(nik)
+    except ValidationError:
+        return False
+    if compact(info.regency_code) != code:
+        return False
+    try:
+        check_nik_regions(info)
+    except ValidationError:
+        return False
+    return True
 
 
 def mask_nik(nik) -> str:

@@ -1,16 +1,24 @@
 """The numbers an MSME gives at registration: NIK, NIB, P-IRT, halal, NPWP, phone."""
 
+import csv
+import io
 import re
 from datetime import date
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
+from marketplace.regions.models import Region
+from marketplace.regions.provinces import PROVINCES
 from vendors.validators import (
     PROVINCE_CODES,
     NikInfo,
+    clean_nik,
     compact,
     mask_nik,
     nik_issued_in_city,
@@ -115,6 +123,7 @@ def test_nik_birth_date_in_the_future_refused():
     assert error_code(parse_nik, "3374011606260001", today=TODAY) == "nik_birth_date_future"
 
 
+@pytest.mark.django_db
 def test_nik_uses_local_date_when_today_not_given():
     validate_nik("3374011508900001")
 
@@ -128,14 +137,47 @@ def test_nik_serial_boundaries_accepted(serial):
     assert parse_nik(f"337401150890{serial}", today=TODAY).serial == serial
 
 
-@pytest.mark.parametrize("province", ["00", "10", "20", "22", "30", "37", "54", "66", "77", "90", "98", "99"])
+@pytest.mark.parametrize(
+    "province", ["00", "10", "20", "22", "30", "37", "54", "66", "77", "90", "97", "98", "99"]
+)
 def test_nik_unknown_province_refused(province):
     assert error_code(parse_nik, f"{province}74011508900001", today=TODAY) == "nik_province"
 
 
-@pytest.mark.parametrize("province", ["11", "21", "31", "36", "76", "94", "95", "96", "97"])
+@pytest.mark.parametrize("province", ["11", "21", "31", "36", "76", "91", "94", "95", "96"])
 def test_nik_province_codes_accepted_including_new_papua(province):
     assert parse_nik(f"{province}74011508900001", today=TODAY).province == province
+
+
+def test_province_list_is_indonesias_38_provinces_with_names():
+    expected = {
+        *map(str, range(11, 20)),
+        "21",
+        *map(str, range(31, 37)),
+        *map(str, range(51, 54)),
+        *map(str, range(61, 66)),
+        *map(str, range(71, 77)),
+        "81",
+        "82",
+        *map(str, range(91, 97)),
+    }
+    assert len(PROVINCES) == 38
+    assert PROVINCE_CODES == expected == {code for code, _name in PROVINCES}
+    assert dict(PROVINCES)["33"] == "Jawa Tengah"
+    assert all(name for _code, name in PROVINCES)
+
+
+def test_the_city_packs_province_is_in_the_province_list():
+    with (settings.CITY_PACK_DIR / "wilayah.csv").open(encoding="utf-8") as fh:
+        provinces = {row["code"] for row in csv.DictReader(fh) if row["level"] == "provinsi"}
+    assert provinces and provinces <= PROVINCE_CODES
+
+
+def test_nik_unknown_province_message_names_the_code_in_indonesian():
+    with pytest.raises(ValidationError) as excinfo:
+        parse_nik("9974011508900001", today=TODAY)
+    with translation.override("id"):
+        assert excinfo.value.messages == ["Kode provinsi 99 pada NIK tidak dikenal."]
 
 
 def test_nik_regency_00_refused():
@@ -172,12 +214,93 @@ def test_nik_length_error_tells_how_many_digits_were_given():
     assert excinfo.value.params == {"length": 3}
 
 
+def test_nik_of_17_digits_is_refused_saying_how_many_were_typed():
+    with pytest.raises(ValidationError) as excinfo:
+        clean_nik("3374 0115 0890 00011")
+    with translation.override("id"):
+        assert excinfo.value.messages == ["NIK harus 16 angka; Anda mengetik 17."]
+
+
+# --- NIK: region codes against the loaded regions ------------------------------------------------
+
+
+@pytest.fixture
+def city_pack(db):
+    """The configured city pack, loaded (Kota Semarang: 16 kecamatan, 01 to 16)."""
+    call_command("load_city_pack", stdout=io.StringIO())
+
+
+def test_the_city_pack_has_kecamatan_01_to_16_and_no_17(city_pack):
+    codes = set(
+        Region.objects.filter(parent__code="33.74", level=Region.Level.DISTRICT).values_list(
+            "code", flat=True
+        )
+    )
+    assert codes == {f"33.74.{n:02d}" for n in range(1, 17)}
+
+
+@pytest.mark.parametrize("nik", ["3374171506850001", "3374991506850001", "3374 17 150685 0001"])
+def test_nik_naming_a_kecamatan_the_city_does_not_have_is_refused(city_pack, nik):
+    with pytest.raises(ValidationError) as excinfo:
+        validate_nik(nik)
+    assert excinfo.value.code == "nik_district_unknown"
+    with translation.override("id"):
+        district = compact(nik)[4:6]
+        assert excinfo.value.messages == [f"Kode kecamatan {district} pada NIK tidak ada di Kota Semarang."]
+
+
+@pytest.mark.parametrize("district", [f"{n:02d}" for n in range(1, 17)])
+def test_nik_of_each_kecamatan_of_the_city_is_accepted(city_pack, district):
+    assert clean_nik(f"3374{district}1506850001") == f"3374{district}1506850001"
+
+
+def test_nik_of_a_regency_the_pack_does_not_list_is_checked_for_its_province_only(city_pack):
+    # Kabupaten Semarang (33.22) and Jakarta: the pack knows none of their kecamatan.
+    assert clean_nik("3322171506850001") == "3322171506850001"
+    assert clean_nik("3171991506850001") == "3171991506850001"
+
+
+def test_nik_kecamatan_is_checked_for_any_regency_whose_kecamatan_are_loaded(db):
+    regency = Region.objects.create(code="33.22", level=Region.Level.CITY, name="Kabupaten Semarang")
+    Region.objects.create(code="33.22.01", level=Region.Level.DISTRICT, name="Getasan", parent=regency)
+
+    assert clean_nik("3322011506850001") == "3322011506850001"
+    with pytest.raises(ValidationError) as excinfo:
+        clean_nik("3322191506850001")
+    assert excinfo.value.params == {"code": "19", "regency": "Kabupaten Semarang"}
+
+
+@pytest.mark.parametrize(
+    "value", ["3374 1615 0685 0001", "3374.16.150685.0001", "3374-16-150685-0001", " 3374161506850001 "]
+)
+def test_clean_nik_drops_spaces_dots_and_dashes(city_pack, value):
+    assert clean_nik(value) == "3374161506850001"
+
+
+@pytest.mark.parametrize("value", ["", "  ", None, " - . "])
+def test_clean_nik_of_nothing_is_none(value):
+    assert clean_nik(value) is None
+
+
+def test_nik_with_an_unknown_kecamatan_waives_no_domicile_letter(city_pack):
+    assert nik_issued_in_city("3374161506850001") is True
+    assert nik_issued_in_city("3374171506850001") is False
+
+
+@pytest.mark.django_db
+def test_nik_issued_in_city_needs_a_valid_nik():
+    assert nik_issued_in_city("3374011508900000") is False  # serial 0000
+    assert nik_issued_in_city("3374013113900001") is False  # 31 November
+
+
+@pytest.mark.django_db
 def test_nik_issued_in_city():
     assert nik_issued_in_city("3374011508900001") is True
     assert nik_issued_in_city("3322011508900001") is False
     assert nik_issued_in_city("3322011508900001", city_code="33.22") is True
 
 
+@pytest.mark.django_db
 def test_nik_issued_in_city_follows_city_setting(settings):
     settings.CITY_CODE = "33.22"
     assert nik_issued_in_city("3322011508900001") is True

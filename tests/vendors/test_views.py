@@ -1,5 +1,6 @@
 """The MSME pages: registration steps, status, verification queue and review, public page."""
 
+import re
 from datetime import timedelta
 from io import BytesIO
 
@@ -8,7 +9,7 @@ from django.core import mail
 from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import escape
 from PIL import ExifTags, Image
 from pypdf import PdfWriter
@@ -853,3 +854,94 @@ def test_verifier_sees_no_decision_form_on_their_own_registration(login):
     assert response.status_code == 400
     vendor.refresh_from_db()
     assert vendor.status == S.SUBMITTED
+
+
+# --- NIK against the city's regions (the pack's kecamatan) ---------------------------------------
+
+
+@pytest.fixture
+def city_kecamatan(db):
+    """Kota Semarang with its 16 kecamatan (33.74.01 to 33.74.16), as the city pack loads them."""
+    from tests.factories import CityRegionFactory
+
+    return CityRegionFactory()
+
+
+def test_nik_naming_a_kecamatan_the_city_does_not_have_is_refused_on_the_form(login, city_kecamatan):
+    vendor = VendorFactory(nik=None)
+
+    with translation.override("id"):
+        response = login(vendor.owner).post(
+            step_url("pemilik"), {"owner_name": "Sri", "nik": "3374171506850001"}
+        )
+
+    assert response.status_code == 400
+    message = "Kode kecamatan 17 pada NIK tidak ada di Kota Semarang."
+    assert form_errors(response) == [message]
+    assert escape(message) in html(response)
+    vendor.refresh_from_db()
+    assert vendor.nik is None
+
+
+def test_nik_of_17_digits_is_refused_not_cut_into_another_nik(login, city_kecamatan):
+    vendor = VendorFactory(nik=None)
+    client = login(vendor.owner)
+
+    page = html(client.get(step_url("pemilik")))
+    response = client.post(step_url("pemilik"), {"owner_name": "Sri", "nik": "3374 0115 0890 00011"})
+
+    # The browser must not cut what is typed at 16 characters (spaces count there).
+    nik_input = re.search(r'<input[^>]*name="nik"[^>]*>', page).group(0)
+    assert 'maxlength="16"' not in nik_input and 'maxlength="24"' in nik_input
+    assert response.status_code == 400
+    assert form_errors(response) == ["NIK harus 16 angka; Anda mengetik 17."]
+    vendor.refresh_from_db()
+    assert vendor.nik is None
+
+
+@pytest.mark.parametrize("typed", ["3374 1615 0685 0001", "3374.16.150685.0001", "3374-16-150685-0001"])
+def test_nik_typed_with_spaces_dots_or_dashes_is_stored_as_16_digits(login, city_kecamatan, typed):
+    vendor = VendorFactory(nik=None)
+
+    response = login(vendor.owner).post(
+        step_url("pemilik"), {"owner_name": "Sri", "nik": typed, "save_draft": "1"}
+    )
+
+    assert response.status_code == 302
+    vendor.refresh_from_db()
+    assert vendor.nik == "3374161506850001"
+
+
+def test_service_refuses_a_nik_naming_a_kecamatan_the_city_does_not_have(city_kecamatan):
+    vendor = VendorFactory(nik=None)
+
+    with pytest.raises(services.InvalidIdentity) as excinfo:
+        services.vendor_update(vendor=vendor, actor=vendor.owner, data={"nik": "3374171506850001"})
+
+    assert "17" in excinfo.value.message
+    vendor.refresh_from_db()
+    assert vendor.nik is None
+
+
+def test_service_stores_a_nik_without_its_separators(city_kecamatan):
+    vendor = VendorFactory(nik=None)
+
+    services.vendor_update(vendor=vendor, actor=vendor.owner, data={"nik": "3374 16 150685 0001"})
+
+    vendor.refresh_from_db()
+    assert vendor.nik == "3374161506850001"
+
+
+def test_a_nik_with_a_kecamatan_the_city_does_not_have_waives_no_domicile_letter(
+    login, verifier, city_kecamatan
+):
+    # NIKs stored before they were checked against the regions (written directly, not by the form).
+    real = VendorFactory(nik="3374161506850001")
+    made_up = VendorFactory(nik="3374171506850002")
+    # 98: beyond both the city's kecamatan and the made-up ones the factories add (17 to 96).
+    submitted = CompleteVendorFactory(submitted=True, nik="3374981506850003", documents=[])
+
+    assert D.DOMICILE not in login(real.owner).get(step_url("dokumen")).context["form"].fields
+    assert D.DOMICILE in login(made_up.owner).get(step_url("dokumen")).context["form"].fields
+    assert D.DOMICILE in selectors.required_documents(submitted)
+    assert 'id="nik-in-city" data-in-city="no"' in html(login(verifier).get(review_url(submitted)))
