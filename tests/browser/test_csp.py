@@ -56,7 +56,7 @@ def test_visitor_pages(page):
     visit(page, "/tidak-ada/", status=404)
 
 
-def test_officer_pages_with_a_basket_and_notifications(page, settings):
+def test_officer_pages_with_a_basket_and_notifications(page, settings, live_server):
     settings.STAFF_MFA_REQUIRED = False
     w = build_world()
     uo = order_in(w, "declined")
@@ -84,9 +84,15 @@ def test_officer_pages_with_a_basket_and_notifications(page, settings):
         reverse("account_email"),
         reverse("account_change_password"),
         reverse("mfa_index"),
+        reverse("mfa_activate_totp"),  # the QR code is a data: image
+        reverse("customer:summary"),
+        reverse("customer:profile-update"),  # Oscar's form partial ("cancel" without onclick=)
     ]:
         visit(page, url)
         assert_scripts_ran(page)
+    # "cancel" of Oscar's form partial goes back a page (gulo/site.js, not onclick=).
+    page.locator("[data-history-back]").first.click()
+    expect(page).to_have_url(live_server.url + reverse("customer:profile-view"))  # summary redirects there
     visit(page, reverse("customer:notifications-inbox"))
     row = page.locator(
         "tr", has=page.locator(f"a[href='{reverse('customer:notifications-detail', args=[note.pk])}']")
