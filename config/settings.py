@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "procurement.budgets.apps.BudgetsConfig",
     "procurement.ceilings.apps.CeilingsConfig",
     "procurement.ordering.apps.OrderingConfig",
+    "procurement.settlement.apps.SettlementConfig",
     "procurement.guide.apps.GuideConfig",
     # Oscar, with the project's forks in the packages that own them.
     "oscar.config.Shop",
@@ -75,7 +76,7 @@ INSTALLED_APPS = [
     "marketplace.payment.apps.PaymentConfig",
     "oscar.apps.offer.apps.OfferConfig",
     "marketplace.order.apps.OrderConfig",
-    "oscar.apps.customer.apps.CustomerConfig",
+    "marketplace.customer.apps.CustomerConfig",
     "oscar.apps.search.apps.SearchConfig",
     "oscar.apps.voucher.apps.VoucherConfig",
     "oscar.apps.wishlists.apps.WishlistsConfig",
@@ -281,6 +282,10 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+# One e-mail address per account. A new one is added beside it unverified, and replaces it only
+# once confirmed from its own mailbox; until then logins and notifications use the old one.
+# Oscar's profile form has no e-mail field (marketplace.customer.forms).
+ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Gulo Asem] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
@@ -337,19 +342,13 @@ HAYSTACK_CONNECTIONS = {"default": {"ENGINE": "haystack.backends.simple_backend.
 HAYSTACK_SIGNAL_PROCESSOR = "haystack.signals.BaseSignalProcessor"  # no index to keep up to date
 OSCAR_EAGER_ALERTS = False  # made-to-order food: no stock alerts
 
-# Order statuses (stable English codes; Indonesian labels in procurement.ordering.models).
-OSCAR_INITIAL_ORDER_STATUS = "awaiting_vendor"
-OSCAR_ORDER_STATUS_PIPELINE = {
-    "pending_approval": ("awaiting_vendor", "cancelled", "expired"),
-    "awaiting_vendor": ("confirmed", "declined", "cancelled", "expired"),
-    "confirmed": ("delivered", "cancelled"),
-    "delivered": ("received",),
-    "received": ("paid",),
-    "paid": (),
-    "declined": (),
-    "cancelled": (),
-    "expired": (),
-}
+# Order statuses and the moves between them: one table, procurement.ordering.lifecycle (a
+# module that needs no app registry); Oscar's Order.set_status enforces the pipeline made from it.
+from procurement.ordering.lifecycle import OrderStatus as _OrderStatus  # noqa: E402
+from procurement.ordering.lifecycle import oscar_pipeline as _oscar_pipeline  # noqa: E402
+
+OSCAR_INITIAL_ORDER_STATUS = _OrderStatus.AWAITING_VENDOR.value
+OSCAR_ORDER_STATUS_PIPELINE = _oscar_pipeline()
 OSCAR_ORDER_STATUS_CASCADE = {}
 
 # --- Ordering rules ---------------------------------------------------------------

@@ -26,6 +26,7 @@ urlpatterns = [
     path("search/", CatalogueView.as_view(), name="product-search"),
     path("", include("vendors.urls")),
     path("", include("procurement.ordering.urls")),
+    path("", include("procurement.settlement.urls")),
     path("", include("procurement.budgets.urls")),
     path("", include("procurement.guide.urls")),
     path("accounts/", include("allauth.urls")),

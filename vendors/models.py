@@ -90,7 +90,11 @@ class Vendor(models.Model):
     iumk = models.CharField(_("IUMK"), max_length=40, blank=True)
     npwp = models.CharField(_("NPWP"), max_length=20, blank=True)
     pp55_number = models.CharField(_("PP 55/2022 certificate number"), max_length=60, blank=True)
+    pp55_valid_from = models.DateField(_("PP 55/2022 certificate valid from"), null=True, blank=True)
     pp55_valid_until = models.DateField(_("PP 55/2022 certificate valid until"), null=True, blank=True)
+    # PBJT (regional tax on food and drink): an MSME registered to collect it charges it on top.
+    pbjt_collector = models.BooleanField(_("registered PBJT collector"), default=False)
+    pbjt_tax_number = models.CharField(_("regional tax number (NPWPD)"), max_length=40, blank=True)
     pirt_number = models.CharField(_("P-IRT number"), max_length=30, blank=True)
     halal_number = models.CharField(_("halal certificate number"), max_length=40, blank=True)
     kopimi_registered = models.BooleanField(_("registered in Gerai Kopimi"), default=False)
@@ -160,6 +164,7 @@ class VendorDocument(models.Model):
         SELFIE_KTP = "selfie_ktp", _("Selfie holding the KTP")
         HALAL = "halal", _("Halal certificate")
         PIRT = "pirt", _("P-IRT certificate")
+        PP55 = "pp55", _("PP 55/2022 certificate (Surat Keterangan PP 55)")
 
     vendor = models.ForeignKey(
         Vendor, verbose_name=_("MSME"), on_delete=models.CASCADE, related_name="documents"

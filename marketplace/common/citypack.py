@@ -11,6 +11,8 @@ unchanged. The pack's files and columns are documented in docs/city-pack.md.
 import csv
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +78,24 @@ def whole_number(*, minimum: int | None = None, maximum: int | None = None) -> C
         return number
 
     return read
+
+
+def iso_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise ValueError(f"{value.strip()!r} is not a date like 2026-01-31") from None
+
+
+def percent_in_basis_points(value: str) -> int:
+    """A percentage such as 10, 0.5 or 0,5 as basis points (1000, 50)."""
+    try:
+        percent = Decimal(value.strip().replace(",", "."))
+    except InvalidOperation:
+        raise ValueError(f"{value.strip()!r} is not a percentage like 10 or 0.5") from None
+    if not Decimal(0) <= percent <= Decimal(100) or (percent * 100) % 1:
+        raise ValueError(f"{value.strip()!r} must lie between 0 and 100, in hundredths of a percent at most")
+    return int(percent * 100)
 
 
 def one_of(choices: Iterable[str]) -> Callable[[str], str]:

@@ -3,38 +3,27 @@
 from datetime import date, timedelta
 
 from django.db import transaction
-from django.db.models import F, OuterRef, Subquery, Sum
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
 Partner = get_model("partner", "Partner")
 ClosedDay = get_model("partner", "ClosedDay")
-Line = get_model("order", "Line")
 Product = get_model("catalogue", "Product")
 StockRecord = get_model("partner", "StockRecord")
 
-# Orders in these statuses never became sales.
-NOT_SALES = ("declined", "cancelled", "expired")
-
 
 @transaction.atomic
-def partner_sales_refresh(*, partner_ids=None, days: int = 90) -> int:
-    """Recompute each partner's platform sales of the last `days` days (sorts "Pemerataan").
+def partner_sales_store(*, sales: dict[int, int], partner_ids=None) -> int:
+    """Store each partner's platform sales of the last 90 days (sorts "Pemerataan"), as computed
+    by procurement (which knows what an order is worth); partners missing from `sales` sold 0.
 
-    Returns the number of partners updated."""
-    since = timezone.now() - timedelta(days=days)
+    `partner_ids` None: every partner. Returns the number of partners updated."""
     partners = Partner.objects.all() if partner_ids is None else Partner.objects.filter(pk__in=partner_ids)
-    totals = dict(
-        Line.objects.filter(partner__in=partners, order__date_placed__gte=since)
-        .exclude(order__status__in=NOT_SALES)
-        .values_list("partner_id")
-        .annotate(total=Sum("line_price_incl_tax"))
-        .values_list("partner_id", "total")
-    )
     changed = []
     for partner in partners.only("pk", "sales_90d_idr"):
-        value = int(totals.get(partner.pk) or 0)
+        value = int(sales.get(partner.pk) or 0)
         if partner.sales_90d_idr != value:
             partner.sales_90d_idr = value
             changed.append(partner)

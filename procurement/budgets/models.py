@@ -77,10 +77,11 @@ class BudgetLine(models.Model):
 
 
 class LedgerEntry(models.Model):
-    """One movement of a budget line, append-only: commit, release or realize.
+    """One movement of a budget line, append-only: commit, release, realize or unrealize.
 
     commit: an order reserves money (committed +). release: a reservation ends
     (committed −). realize: a reservation is paid (committed −, realized +).
+    unrealize: a payment is refunded (realized −, committed +; a release may follow).
     The line's committed and realized figures are the sums of these entries.
     """
 
@@ -88,6 +89,7 @@ class LedgerEntry(models.Model):
         COMMIT = "commit", _("Commit")
         RELEASE = "release", _("Release")
         REALIZE = "realize", _("Realize")
+        UNREALIZE = "unrealize", _("Reverse realization (refund)")
 
     line = models.ForeignKey(BudgetLine, on_delete=models.PROTECT, related_name="ledger")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)

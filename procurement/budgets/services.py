@@ -57,6 +57,10 @@ def _move(line: BudgetLine, kind: str, amount: int, *, order=None, actor=None, n
             "committed_idr": F("committed_idr") - amount,
             "realized_idr": F("realized_idr") + amount,
         },
+        LedgerEntry.Kind.UNREALIZE: {
+            "committed_idr": F("committed_idr") + amount,
+            "realized_idr": F("realized_idr") - amount,
+        },
     }[kind]
     BudgetLine.objects.filter(pk=line.pk).update(**deltas)
     return LedgerEntry.objects.create(
@@ -89,7 +93,15 @@ def order_committed_idr(*, line: BudgetLine, order) -> int:
     sums = dict(
         LedgerEntry.objects.filter(line=line, order=order).values_list("kind").annotate(s=Sum("amount_idr"))
     )
-    return sums.get("commit", 0) - sums.get("release", 0) - sums.get("realize", 0)
+    return sums.get("commit", 0) + sums.get("unrealize", 0) - sums.get("release", 0) - sums.get("realize", 0)
+
+
+def order_realized_idr(*, line: BudgetLine, order) -> int:
+    """What was paid for an order on a line (realizations − reversed realizations)."""
+    sums = dict(
+        LedgerEntry.objects.filter(line=line, order=order).values_list("kind").annotate(s=Sum("amount_idr"))
+    )
+    return sums.get("realize", 0) - sums.get("unrealize", 0)
 
 
 @transaction.atomic
@@ -111,6 +123,16 @@ def budget_realize(*, line: BudgetLine, order, amount_idr: int, actor=None, note
     if amount_idr <= 0 or amount_idr > held:
         raise BudgetError(_("Only what the order holds committed can be realized."))
     return _move(locked, LedgerEntry.Kind.REALIZE, amount_idr, order=order, actor=actor, note=note)
+
+
+@transaction.atomic
+def budget_unrealize(*, line: BudgetLine, order, amount_idr: int, actor=None, note: str = "") -> LedgerEntry:
+    """A payment came back (refund): (part of) what was realized for the order is committed again."""
+    locked = _locked(line)
+    paid = order_realized_idr(line=locked, order=order)
+    if amount_idr <= 0 or amount_idr > paid:
+        raise BudgetError(_("Only what was paid for the order can be reversed."))
+    return _move(locked, LedgerEntry.Kind.UNREALIZE, amount_idr, order=order, actor=actor, note=note)
 
 
 @transaction.atomic
@@ -149,8 +171,8 @@ def budget_recompute(*, fix: bool = False) -> list[Drift]:
     drifts = []
     for line in BudgetLine.objects.select_related("unit", "account"):
         s = sums.get(line.pk, {})
-        committed = s.get("commit", 0) - s.get("release", 0) - s.get("realize", 0)
-        realized = s.get("realize", 0)
+        committed = s.get("commit", 0) + s.get("unrealize", 0) - s.get("release", 0) - s.get("realize", 0)
+        realized = s.get("realize", 0) - s.get("unrealize", 0)
         if (committed, realized) != (line.committed_idr, line.realized_idr):
             drifts.append(Drift(line=line, committed_idr=committed, realized_idr=realized))
             if fix:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from marketplace.accounts import roles
+from procurement.ordering.lifecycle import OrderStatus
 
 
 @dataclass(frozen=True)
@@ -95,5 +96,5 @@ class GuideRoleView(View):
         return render(
             request,
             guide.template_name,
-            {"role": guide, "roles": GUIDE_ROLES, "mine": roles_of(request.user)},
+            {"role": guide, "roles": GUIDE_ROLES, "mine": roles_of(request.user), "statuses": OrderStatus},
         )

@@ -11,21 +11,13 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-
-class OrderStatus(models.TextChoices):
-    PENDING_APPROVAL = "pending_approval", _("Waiting for PPK approval")
-    AWAITING_VENDOR = "awaiting_vendor", _("Waiting for the MSME")
-    CONFIRMED = "confirmed", _("Confirmed")
-    DELIVERED = "delivered", _("Delivered")
-    RECEIVED = "received", _("Received (BAST)")
-    PAID = "paid", _("Paid")
-    DECLINED = "declined", _("Declined")
-    CANCELLED = "cancelled", _("Cancelled")
-    EXPIRED = "expired", _("Expired")
-
-
-OPEN_STATUSES = (OrderStatus.PENDING_APPROVAL, OrderStatus.AWAITING_VENDOR, OrderStatus.CONFIRMED)
-END_STATUSES = (OrderStatus.DECLINED, OrderStatus.CANCELLED, OrderStatus.EXPIRED)
+# The statuses and their moves live in one table: procurement.ordering.lifecycle.
+from procurement.ordering.lifecycle import (  # noqa: F401 (re-exported for older imports)
+    END_STATUSES,
+    OPEN_STATUSES,
+    WITHOUT_ORDER_LETTER,
+    OrderStatus,
+)
 
 
 class Event(models.Model):
@@ -79,6 +71,15 @@ class UnitOrder(models.Model):
 
     def __str__(self):
         return str(self.order.number)  # an int until the order is read back from the database
+
+    @property
+    def is_awaiting_vendor(self) -> bool:
+        return self.status == OrderStatus.AWAITING_VENDOR
+
+    @property
+    def has_order_letter(self) -> bool:
+        """Approved (where it had to be) and not ended before the MSME had it: the letter exists."""
+        return self.status not in WITHOUT_ORDER_LETTER
 
 
 class OrderAction(models.Model):

@@ -7,7 +7,8 @@ from django.db.models import Case, CharField, Count, F, Q, QuerySet, Sum, Value,
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from procurement.ordering.models import END_STATUSES, OrderStatus, UnitOrder
+from procurement.ordering.lifecycle import END_STATUSES, TO_PRODUCE_STATUSES, OrderStatus
+from procurement.ordering.models import UnitOrder
 from procurement.units.models import Membership
 
 # --- Expiry as the pages show it -----------------------------------------------------------------
@@ -136,7 +137,7 @@ def production_list(*, user, day: date) -> dict:
     """What an MSME must make on `day`: per product the quantity, and per delivery what goes where."""
     orders = (
         with_shown_status(vendor_orders_for(user))
-        .filter(shown_status__in=("confirmed", "awaiting_vendor"), delivery_at__date=day)
+        .filter(shown_status__in=TO_PRODUCE_STATUSES, delivery_at__date=day)
         .prefetch_related("order__lines")
     )
     per_product: dict[str, int] = {}

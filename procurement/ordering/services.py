@@ -10,18 +10,27 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_class, get_model
 
-from marketplace.partner.services import partner_sales_refresh
+from marketplace.accounts import roles
+from marketplace.common.domain import DomainError
+from marketplace.partner.services import partner_sales_store
 from procurement.budgets.models import BudgetLine
-from procurement.budgets.services import BudgetExceeded, budget_commit, budget_release
-from procurement.ordering import checks, notifications, selectors
+from procurement.budgets.services import (
+    BudgetExceeded,
+    budget_commit,
+    budget_realize,
+    budget_release,
+    budget_unrealize,
+)
+from procurement.ordering import checks, lifecycle, notifications, selectors
+from procurement.ordering.lifecycle import Actor, Budget, OrderStatus
 from procurement.ordering.models import (
     Event,
     OrderAction,
-    OrderStatus,
     Receipt,
     ReceiptLine,
     UnitOrder,
@@ -36,11 +45,12 @@ Repository = get_class("shipping.repository", "Repository")
 Partner = get_model("partner", "Partner")
 Basket = get_model("basket", "Basket")
 ShippingAddress = get_model("order", "ShippingAddress")
+Line = get_model("order", "Line")
 Country = get_model("address", "Country")
 S = OrderStatus
 
 
-class OrderRefused(Exception):
+class OrderRefused(DomainError):
     """The order cannot be placed; `problems` holds every reason with its numbers."""
 
     def __init__(self, problems: list[checks.Problem]):
@@ -52,10 +62,8 @@ class OrderRefused(Exception):
         return {p.code for p in self.problems}
 
 
-class NotAllowed(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class NotAllowed(DomainError):
+    """A move or step of the order that this person may not make now; `message` says why."""
 
 
 @dataclass(frozen=True)
@@ -126,7 +134,8 @@ def order_place(*, officer, basket, event: EventData, budget_line: BudgetLine) -
             defaults={"name": "Indonesia", "printable_name": "Indonesia", "is_shipping_country": True},
         )[0],
     )
-    status = S.PENDING_APPROVAL if total_idr > unit.approval_threshold_idr else S.AWAITING_VENDOR
+    placing = lifecycle.placing(needs_approval=total_idr > unit.approval_threshold_idr)
+    status = placing.target
     order = OrderCreator().place_order(
         basket=basket,
         total=total,
@@ -160,11 +169,32 @@ def order_place(*, officer, basket, event: EventData, budget_line: BudgetLine) -
         )
     except BudgetExceeded as exc:  # defensive: the check above ran under the same lock
         raise OrderRefused([checks.Problem("budget", exc.message)]) from exc
-    OrderAction.objects.create(unit_order=unit_order, actor=officer, action="place", to_status=status)
+    OrderAction.objects.create(unit_order=unit_order, actor=officer, action=placing.action, to_status=status)
     basket.submit()
-    transaction.on_commit(lambda: partner_sales_refresh(partner_ids=[partner.pk]))
-    transaction.on_commit(lambda: notifications.order_notify(unit_order=unit_order, action="place"))
+    transaction.on_commit(lambda: vendor_sales_refresh(partner_ids=[partner.pk]))
+    transaction.on_commit(lambda: notifications.order_notify(unit_order=unit_order, move=placing))
     return unit_order
+
+
+def vendor_sales_refresh(*, partner_ids=None, days: int = 90) -> int:
+    """Recompute each MSME's platform sales of the last `days` days (orders that did not end
+    declined, cancelled or expired) and hand them to the shop, which sorts "Pemerataan" by them.
+
+    Returns the number of partners updated."""
+    since = timezone.now() - timedelta(days=days)
+    lines = Line.objects.filter(order__date_placed__gte=since).exclude(
+        order__status__in=lifecycle.NOT_SALES_STATUSES
+    )
+    if partner_ids is not None:
+        lines = lines.filter(partner_id__in=partner_ids)
+    sales = dict(
+        lines.order_by()
+        .values_list("partner_id")
+        .annotate(total=Sum("line_price_incl_tax"))
+        .values_list("partner_id", "total")
+    )
+    sales = {pk: int(total or 0) for pk, total in sales.items()}
+    return partner_sales_store(sales=sales, partner_ids=partner_ids)
 
 
 def _set_vendor_deadline(unit_order: UnitOrder) -> None:
@@ -185,73 +215,131 @@ def _set_vendor_deadline(unit_order: UnitOrder) -> None:
     unit_order.save(update_fields=["vendor_deadline"])
 
 
-# --- Moves -------------------------------------------------------------------------------
+# --- Moves (the table is procurement.ordering.lifecycle) ---------------------------------------
 
-# action: (from statuses, to status, who, reason required)
-MOVES = {
-    "approve": ((S.PENDING_APPROVAL,), S.AWAITING_VENDOR, "ppk", False),
-    "reject_approval": ((S.PENDING_APPROVAL,), S.CANCELLED, "ppk", True),
-    "confirm": ((S.AWAITING_VENDOR,), S.CONFIRMED, "vendor", False),
-    "decline": ((S.AWAITING_VENDOR,), S.DECLINED, "vendor", True),
-    "cancel": ((S.PENDING_APPROVAL, S.AWAITING_VENDOR), S.CANCELLED, "buyer", False),
-    "cancel_confirmed": ((S.CONFIRMED,), S.CANCELLED, "buyer", True),
-    "deliver": ((S.CONFIRMED,), S.DELIVERED, "vendor", False),
-    "expire": ((S.AWAITING_VENDOR, S.PENDING_APPROVAL), S.EXPIRED, "system", False),
+ROLE_OF = {
+    Actor.BUYER: Membership.Role.BUYER,
+    Actor.PPK: Membership.Role.PPK,
+    Actor.TREASURER: Membership.Role.TREASURER,
 }
-RELEASING = {S.CANCELLED, S.DECLINED, S.EXPIRED}
 
 
-def actor_may(*, unit_order: UnitOrder, actor, who: str) -> bool:
-    if who == "system":
+def actor_may(*, unit_order: UnitOrder, actor, who: Actor) -> bool:
+    """`actor` is who the move needs: a role of the order's unit, a user of its MSME, or the system."""
+    if who == Actor.SYSTEM:
         return actor is None
     if actor is None or not actor.is_authenticated:
         return False
-    if who == "vendor":
+    if who == Actor.VENDOR:
         return unit_order.partner.users.filter(pk=actor.pk).exists()
-    role = {"ppk": Membership.Role.PPK, "buyer": Membership.Role.BUYER}[who]
-    return holds_role(user=actor, unit=unit_order.unit, role=role)
+    if who == Actor.ADMIN:
+        return actor.is_superuser or actor.groups.filter(name=roles.ADMIN).exists()
+    return holds_role(user=actor, unit=unit_order.unit, role=ROLE_OF[who])
 
 
 def can_move(*, unit_order: UnitOrder, action: str, actor) -> bool:
-    sources, _target, who, _reason = MOVES[action]
-    return unit_order.status in sources and actor_may(unit_order=unit_order, actor=actor, who=who)
+    move = lifecycle.move(action)
+    return (
+        move is not None
+        and unit_order.status in move.sources
+        and actor_may(unit_order=unit_order, actor=actor, who=move.who)
+    )
 
 
-@transaction.atomic
-def order_move(*, unit_order: UnitOrder, action: str, actor, reason: str = "") -> UnitOrder:
-    """Apply one move of the order's life, by an actor allowed to make it."""
-    if action not in MOVES:
-        raise NotAllowed(_("Unknown action."))
-    sources, target, who, needs_reason = MOVES[action]
-    uo = (
+def offered_moves(*, unit_order: UnitOrder, actor) -> list[lifecycle.Move]:
+    """The buttons of the order page this person may press now."""
+    return [m for m in lifecycle.BUTTONS if can_move(unit_order=unit_order, action=m.action, actor=actor)]
+
+
+def _locked_order(unit_order: UnitOrder) -> UnitOrder:
+    return (
         UnitOrder.objects.select_for_update()
         .select_related("order", "partner", "unit", "budget_line")
         .get(pk=unit_order.pk)
     )
-    if uo.status not in sources:
+
+
+def _refuse_move(uo: UnitOrder, move: lifecycle.Move, actor, reason: str) -> None:
+    if uo.status not in move.sources:
         raise NotAllowed(
             _("This order is “%(status)s”: that is no longer possible.") % {"status": uo.get_status_display()}
         )
-    if action != "expire" and selectors.is_overdue(uo):  # shown expired: expire_orders ends it
+    if move.action != "expire" and selectors.is_overdue(uo):  # shown expired: expire_orders ends it
         raise NotAllowed(
             _("This order is “%(status)s”: that is no longer possible.") % {"status": S.EXPIRED.label}
         )
-    if not actor_may(unit_order=uo, actor=actor, who=who):
+    if not actor_may(unit_order=uo, actor=actor, who=move.who):
         raise NotAllowed(_("You may not do this for this order."))
-    if needs_reason and not reason.strip():
+    if move.reason_required and not reason.strip():
         raise NotAllowed(_("Give a reason."))
-    _set_status(uo, target, actor=actor, action=action, reason=reason)
-    if target == S.AWAITING_VENDOR:
+
+
+def _apply(uo: UnitOrder, move: lifecycle.Move, *, actor, reason: str = "", amount_idr: int | None = None):
+    """Record the move, then do to the budget what the table says and tell whom it names."""
+    _set_status(uo, move.target, actor=actor, action=move.action, reason=reason)
+    if move.target == S.AWAITING_VENDOR:
         _set_vendor_deadline(uo)
-    if target in RELEASING:
-        budget_release(
-            line=uo.budget_line,
-            order=uo.order,
-            actor=actor,
-            note=_("%(action)s: order %(number)s") % {"action": action, "number": uo.order.number},
+    note = _("%(action)s: order %(number)s") % {"action": move.action, "number": uo.order.number}
+    if move.budget == Budget.RELEASE:
+        budget_release(line=uo.budget_line, order=uo.order, actor=actor, note=note)
+    elif move.budget == Budget.REALIZE:
+        budget_realize(line=uo.budget_line, order=uo.order, amount_idr=amount_idr, actor=actor, note=note)
+    elif move.budget == Budget.UNREALIZE:
+        budget_unrealize(line=uo.budget_line, order=uo.order, amount_idr=amount_idr, actor=actor, note=note)
+    if move.budget != Budget.NONE:
+        transaction.on_commit(lambda: vendor_sales_refresh(partner_ids=[uo.partner_id]))
+    transaction.on_commit(lambda: notifications.order_notify(unit_order=uo, move=move, reason=reason))
+
+
+@transaction.atomic
+def order_move(*, unit_order: UnitOrder, action: str, actor, reason: str = "") -> UnitOrder:
+    """Apply one of the moves people make on the order page, by an actor allowed to make it."""
+    move = lifecycle.move(action)
+    if move is None or move not in lifecycle.BUTTONS + (lifecycle.move("expire"),):
+        raise NotAllowed(_("Unknown action."))
+    uo = _locked_order(unit_order)
+    _refuse_move(uo, move, actor, reason)
+    _apply(uo, move, actor=actor, reason=reason)
+    return uo
+
+
+@transaction.atomic
+def order_pay(*, unit_order: UnitOrder, actor, amount_idr: int) -> UnitOrder:
+    """The order's invoice is paid (procurement.settlement decides that): `paid`, its amount realized."""
+    move = lifecycle.move("pay")
+    uo = _locked_order(unit_order)
+    if uo.status not in move.sources:
+        raise NotAllowed(
+            _("This order is “%(status)s”: that is no longer possible.") % {"status": uo.get_status_display()}
         )
-        transaction.on_commit(lambda: partner_sales_refresh(partner_ids=[uo.partner_id]))
-    transaction.on_commit(lambda: notifications.order_notify(unit_order=uo, action=action, reason=reason))
+    _apply(uo, move, actor=actor, amount_idr=amount_idr)
+    return uo
+
+
+@transaction.atomic
+def order_refund(*, unit_order: UnitOrder, actor, amount_idr: int, full: bool, reason: str) -> UnitOrder:
+    """Money paid for the order came back (procurement.settlement's refund): the realization is reversed.
+
+    A full refund makes the order payable again (`paid` → `received`, the amount committed once
+    more); a partial one leaves it paid and gives the refunded amount back to the budget line."""
+    uo = _locked_order(unit_order)
+    if uo.status != S.PAID:
+        raise NotAllowed(_("Only a paid order can be refunded."))
+    if full:
+        _apply(uo, lifecycle.move("refund"), actor=actor, reason=reason, amount_idr=amount_idr)
+        return uo
+    note = _("Partial refund: order %(number)s") % {"number": uo.order.number}
+    budget_unrealize(line=uo.budget_line, order=uo.order, amount_idr=amount_idr, actor=actor, note=note)
+    budget_release(line=uo.budget_line, order=uo.order, amount_idr=amount_idr, actor=actor, note=note)
+    OrderAction.objects.create(
+        unit_order=uo,
+        actor=actor,
+        action="partial_refund",
+        from_status=uo.status,
+        to_status=uo.status,
+        reason=reason,
+    )
+    transaction.on_commit(lambda: vendor_sales_refresh(partner_ids=[uo.partner_id]))
     return uo
 
 
@@ -300,14 +388,11 @@ def order_receive(
     comment: str = "",
 ) -> Receipt:
     """Sign the BAST: what arrived becomes the payable, the rest of the commitment is released."""
-    uo = (
-        UnitOrder.objects.select_for_update()
-        .select_related("order", "unit", "budget_line")
-        .get(pk=unit_order.pk)
-    )
-    if uo.status != S.DELIVERED:
+    move = lifecycle.move("receive")
+    uo = _locked_order(unit_order)
+    if uo.status not in move.sources:
         raise NotAllowed(_("Only a delivered order can be received."))
-    if not actor_may(unit_order=uo, actor=officer, who="buyer"):
+    if not actor_may(unit_order=uo, actor=officer, who=move.who):
         raise NotAllowed(_("You may not do this for this order."))
     lines = list(uo.order.lines.all())
     amount = 0
@@ -338,8 +423,8 @@ def order_receive(
     )
     uo.payable_idr = amount
     uo.save(update_fields=["payable_idr"])
-    _set_status(uo, S.RECEIVED, actor=officer, action="receive", reason=notes)
-    if uo.total_idr > amount:
+    _set_status(uo, move.target, actor=officer, action=move.action, reason=notes)
+    if uo.total_idr > amount:  # Budget.RELEASE_UNRECEIVED
         budget_release(
             line=uo.budget_line,
             order=uo.order,
@@ -351,6 +436,10 @@ def order_receive(
         VendorRating.objects.create(
             unit_order=uo, partner_id=uo.partner_id, score=rating, comment=comment.strip()
         )
-    transaction.on_commit(lambda: partner_sales_refresh(partner_ids=[uo.partner_id]))
-    transaction.on_commit(lambda: notifications.order_notify(unit_order=uo, action="receive"))
+    # The BAST issues the invoice (tagihan) the Bendahara pays: procurement.settlement.
+    from procurement.settlement.services import invoice_issue
+
+    invoice_issue(unit_order=uo, actor=officer)
+    transaction.on_commit(lambda: vendor_sales_refresh(partner_ids=[uo.partner_id]))
+    transaction.on_commit(lambda: notifications.order_notify(unit_order=uo, move=move))
     return receipt

@@ -9,12 +9,10 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView
 
+from marketplace.common.domain import DomainError
 from marketplace.common.filters import valid_filters
-from procurement.ordering import selectors, services
+from procurement.ordering import lifecycle, selectors, services
 from procurement.ordering.forms import OrderFilterForm, ReasonForm, ReceiptForm, VendorOrderFilterForm
-from procurement.ordering.models import OrderStatus
-
-ACTIONS = ("approve", "reject_approval", "confirm", "decline", "cancel", "cancel_confirmed", "deliver")
 
 
 def visible_order(request, pk):
@@ -39,10 +37,8 @@ class OrderDetailView(LoginRequiredMixin, View):
                 ),
             )
         lines = list(unit_order.order.lines.all())
-        can = {a: services.can_move(unit_order=unit_order, action=a, actor=request.user) for a in ACTIONS}
-        can_receive = unit_order.status == OrderStatus.DELIVERED and services.actor_may(
-            unit_order=unit_order, actor=request.user, who="buyer"
-        )
+        moves = services.offered_moves(unit_order=unit_order, actor=request.user)
+        can_receive = services.can_move(unit_order=unit_order, action="receive", actor=request.user)
         return render(
             request,
             self.template_name,
@@ -50,7 +46,7 @@ class OrderDetailView(LoginRequiredMixin, View):
                 "uo": unit_order,
                 "order": unit_order.order,
                 "lines": lines,
-                "can": can,
+                "moves": moves,
                 "can_receive": can_receive,
                 "reason_form": ReasonForm(),
                 "receipt_form": receipt_form or (ReceiptForm(lines=lines) if can_receive else None),
@@ -64,7 +60,7 @@ class OrderDetailView(LoginRequiredMixin, View):
 class OrderActionView(LoginRequiredMixin, View):
     def post(self, request, pk, action):
         unit_order = visible_order(request, pk)
-        if action not in ACTIONS:
+        if lifecycle.move(action) not in lifecycle.BUTTONS:
             raise Http404()
         if services.order_expire_if_due(unit_order=unit_order):  # too late for any move now
             messages.warning(
@@ -97,7 +93,7 @@ class OrderReceiveView(OrderDetailView):
                 rating=form.cleaned_data["rating"],
                 comment=form.cleaned_data["comment"],
             )
-        except services.NotAllowed as exc:
+        except DomainError as exc:  # not allowed, or the invoice it issues cannot be made
             messages.error(request, exc.message)
         else:
             messages.success(request, _("Receipt (BAST) signed. The received amount is now payable."))
@@ -150,7 +146,7 @@ class VendorOrderListView(LoginRequiredMixin, ListView):
         self.show = self.filters.get("show") or "open"
         if self.show == "open":
             qs = selectors.with_shown_status(qs).filter(
-                shown_status__in=("awaiting_vendor", "confirmed", "pending_approval")
+                shown_status__in=lifecycle.OPEN_STATUSES
             )
         return qs
 

@@ -11,13 +11,16 @@ from marketplace.common.citypack import (
     FileSpec,
     LoadReport,
     Reference,
+    iso_date,
     one_of,
     pack_load,
+    percent_in_basis_points,
     whole_number,
 )
 from marketplace.regions.models import Region
 from procurement.budgets.models import BudgetAccount
 from procurement.ceilings.models import PriceCeiling
+from procurement.settlement.models import TaxRule
 from procurement.units.models import Unit
 
 LEVEL_ORDER = {level: i for i, level in enumerate(Region.Level.values)}
@@ -77,7 +80,31 @@ PRICE_CEILINGS = FileSpec(
     ),
 )
 
-PACK = (REGIONS, UNITS, BUDGET_ACCOUNTS, PRICE_CEILINGS)
+
+def _tax_rule_dates_in_order(row: dict) -> list[tuple[str, str]]:
+    if row["valid_to"] and row["valid_to"] < row["valid_from"]:
+        return [("valid_to", f"{row['valid_to']} is before valid_from {row['valid_from']}")]
+    return []
+
+
+TAX_RULES = FileSpec(
+    file="tax-rules.csv",
+    label="Tax rules",
+    model=TaxRule,
+    key=("kind", "valid_from"),
+    columns=(
+        Column("kind", read=one_of(TaxRule.Kind.values)),
+        Column("rate_percent", field="rate_bp", read=percent_in_basis_points),
+        Column("threshold_idr", read=whole_number(minimum=0, maximum=10**15), required=False, default=0),
+        Column("valid_from", read=iso_date),
+        Column("valid_to", read=iso_date, required=False, default=None),
+        Column("legal_basis"),
+        Column("note", required=False),
+    ),
+    check=_tax_rule_dates_in_order,
+)
+
+PACK = (REGIONS, UNITS, BUDGET_ACCOUNTS, PRICE_CEILINGS, TAX_RULES)
 
 
 def city_pack_load(*, pack_dir: Path) -> list[LoadReport]:

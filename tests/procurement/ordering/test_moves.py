@@ -12,7 +12,7 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 
 from procurement.budgets.models import LedgerEntry
-from procurement.ordering import services
+from procurement.ordering import lifecycle, services
 from procurement.ordering.models import Receipt, ReceiptLine, UnitOrder, VendorRating
 from procurement.units.models import Membership
 from tests.factories import UnitFactory
@@ -42,7 +42,9 @@ STATUSES = (
     "cancelled",
     "expired",
 )
-# Who makes each kind of move (services.MOVES' roles) among the people built by `people`.
+# The moves people make through order_move (the lifecycle table's buttons, and the expiry job).
+MOVES = {m.action: m for m in (*lifecycle.BUTTONS, lifecycle.move("expire"))}
+# Who makes each kind of move (the table's actors) among the people built by `people`.
 MAKER = {"ppk": "ppk", "vendor": "vendor", "buyer": "officer", "system": "system"}
 ACTORS = ("officer", "ppk", "vendor", "other_officer", "other_ppk", "other_vendor", "system", "anonymous")
 RELEASING = {"reject_approval", "decline", "cancel", "cancel_confirmed", "expire"}
@@ -83,20 +85,23 @@ def state(uo: UnitOrder) -> tuple:
 
 
 def allowed_cases():
-    for action, (sources, _target, who, _reason) in services.MOVES.items():
+    for action, move in MOVES.items():
+        sources, who = move.sources, move.who
         for source in sources:
             yield action, source, MAKER[who]
 
 
 def wrong_actor_cases():
-    for action, (sources, _target, who, _reason) in services.MOVES.items():
+    for action, move in MOVES.items():
+        sources, who = move.sources, move.who
         for actor in ACTORS:
             if actor != MAKER[who]:
                 yield action, sources[0], actor
 
 
 def wrong_status_cases():
-    for action, (sources, _target, who, _reason) in services.MOVES.items():
+    for action, move in MOVES.items():
+        sources, who = move.sources, move.who
         for status in STATUSES:
             if status not in sources:
                 yield action, status, MAKER[who]
@@ -105,7 +110,7 @@ def wrong_status_cases():
 @pytest.mark.parametrize(("action", "source", "actor"), list(allowed_cases()))
 def test_allowed_move_is_made_and_recorded(w, people, action, source, actor):
     uo = order_in(w, source)
-    target = services.MOVES[action][1]
+    target = MOVES[action].target
     who = people[actor]
 
     assert services.can_move(unit_order=uo, action=action, actor=who)

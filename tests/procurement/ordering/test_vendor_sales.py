@@ -1,4 +1,5 @@
-"""Each MSME's platform sales of the last 90 days, copied onto its products for Pemerataan."""
+"""Each MSME's platform sales of the last 90 days (computed by procurement, stored by the shop),
+copied onto its products for Pemerataan."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -7,9 +8,10 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
-from oscar.core.loading import get_class, get_model
+from oscar.core.loading import get_model
 
 from marketplace.catalogue.selectors import ListingFilters, product_search
+from procurement.ordering.services import vendor_sales_refresh as partner_sales_refresh
 from tests.factories import PartnerFactory
 from tests.factories.catalogue_extra import CateringProductFactory
 
@@ -18,7 +20,6 @@ pytestmark = pytest.mark.django_db
 Order = get_model("order", "Order")
 Line = get_model("order", "Line")
 Product = get_model("catalogue", "Product")
-partner_sales_refresh = get_class("partner.services", "partner_sales_refresh")
 
 
 def sale(partner, amount: int, *, days_ago: int = 1, status: str = "completed") -> None:

@@ -21,6 +21,7 @@ from procurement.ordering.models import UnitOrder
 from procurement.units.models import Membership, Unit
 from tests.factories import BudgetLineFactory, UnitFactory, UserFactory, VendorFactory
 from tests.factories.ordering import BasketFactory, FoodProductFactory, MembershipFactory, PriceCeilingFactory
+from tests.factories.settlement import pack_tax_rules
 
 FOOD_ACCOUNT = "5.1.02.01.01.0052"
 SNACK_PRICE = 20_000
@@ -70,6 +71,7 @@ def food_line(unit: Unit, **fields) -> BudgetLine:
 
 
 def build_world(*, pagu: int = PAGU, capacity: int | None = None) -> World:
+    pack_tax_rules()  # the BAST issues the invoice, taxed by these
     PriceCeilingFactory(kind="kudapan", max_price_idr=SNACK_CEILING)
     PriceCeilingFactory(kind="makan", max_price_idr=MEAL_CEILING)
     PriceCeilingFactory(kind="kudapan_tamu", max_price_idr=30_000)

@@ -6,12 +6,12 @@ only drop out of the window when this runs, so schedule it once a day (cron, sys
 
 from django.core.management.base import BaseCommand
 
-from marketplace.partner.services import partner_sales_refresh
+from procurement.ordering.services import vendor_sales_refresh
 
 
 class Command(BaseCommand):
     help = "Recompute each MSME's platform sales of the last 90 days, which orders the Pemerataan sort."
 
     def handle(self, *args, **options):
-        changed = partner_sales_refresh()
+        changed = vendor_sales_refresh()
         self.stdout.write(f"{changed} MSME(s) changed.")
