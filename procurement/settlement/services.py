@@ -30,7 +30,7 @@ from procurement.budgets.services import BudgetExceeded, budget_commit
 from procurement.ordering import services as ordering
 from procurement.ordering.lifecycle import OrderStatus
 from procurement.ordering.models import UnitOrder
-from procurement.settlement import notifications, taxes
+from procurement.settlement import tasks, taxes
 from procurement.settlement.models import Invoice, Payment, SettlementAction, StripeEvent
 from procurement.units.models import Membership
 from procurement.units.selectors import holds_role
@@ -195,8 +195,8 @@ def transfer_record(
     received = timezone.localtime(invoice.received_at).date()
     if not received <= transfer_date <= today:
         raise SettlementRefused(
-            _("The transfer date must lie between the BAST (%(received)s) and today.")
-            % {"received": received.strftime("%d-%m-%Y")}
+            _("The transfer date must lie between the BAST (%(bast_day)s) and today.")
+            % {"bast_day": received.strftime("%d-%m-%Y")}
         )
     invoice = _withholding_for_payment_day(invoice, on=transfer_date, actor=treasurer)
     if amount_idr != invoice.net_idr:
@@ -227,7 +227,7 @@ def transfer_record(
         amount_idr=amount_idr,
         reason=reference.strip(),
     )
-    transaction.on_commit(lambda: notifications.settlement_notify(payment=payment, event="transfer_recorded"))
+    transaction.on_commit(lambda: tasks.settlement_notify_task.delay(payment.pk, "transfer_recorded"))
     return payment
 
 
@@ -265,7 +265,7 @@ def transfer_dispute(*, payment: Payment, vendor_user, reason: str) -> Payment:
     invoice.status = Invoice.Status.DISPUTED
     invoice.save(update_fields=["status"])
     _log(invoice, "transfer_dispute", actor=vendor_user, payment=payment, reason=reason.strip())
-    transaction.on_commit(lambda: notifications.settlement_notify(payment=payment, event="transfer_disputed"))
+    transaction.on_commit(lambda: tasks.settlement_notify_task.delay(payment.pk, "transfer_disputed"))
     return payment
 
 
@@ -465,7 +465,7 @@ def card_refund(*, payment: Payment, admin, amount_idr: int, reason: str) -> Pay
         invoice=invoice, payment=payment, amount_idr=amount_idr, refund=True, reference=refund.id
     )
     _log(invoice, "card_refund", actor=admin, payment=payment, amount_idr=amount_idr, reason=reason.strip())
-    transaction.on_commit(lambda: notifications.settlement_notify(payment=payment, event="refunded"))
+    transaction.on_commit(lambda: tasks.settlement_notify_task.delay(payment.pk, "refunded"))
     return payment
 
 
@@ -491,7 +491,7 @@ def _settle(*, payment: Payment, invoice: Invoice, paid_on: date) -> None:
         invoice=invoice, payment=payment, amount_idr=payment.amount_idr, reference=reference
     )
     _log(invoice, "paid", actor=payment.created_by, payment=payment, amount_idr=payment.amount_idr)
-    transaction.on_commit(lambda: notifications.settlement_notify(payment=payment, event="paid"))
+    transaction.on_commit(lambda: tasks.settlement_notify_task.delay(payment.pk, "paid"))
 
 
 def _oscar_payment_record(
