@@ -411,6 +411,28 @@ CSP_STYLE_ATTRIBUTES_ALLOWED_UNDER = ("/dashboard/",)
 
 # --- End of Content-Security-Policy -----------------------------------------------
 
+# --- Background work (Celery; config/celery.py) -------------------------------------
+# Notification e-mails and PDF rendering run as tasks, queued when the transaction commits.
+# With CELERY_BROKER_URL (Redis) set they go to a worker (`celery -A config worker`); without
+# it they run inline, in the request, as if called directly (errors propagate as before).
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_IGNORE_RESULT = True  # no result backend: tasks are fire and forget
+CELERY_TASK_SERIALIZER = "json"  # tasks take ids, never model instances
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_TIMEZONE = TIME_ZONE
+# A message is acknowledged after its task ran, so a worker killed mid-task leaves it queued
+# for another (an e-mail may then go twice rather than never); one message fetched at a time.
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=60)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=90)
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# --- End of Background work ------------------------------------------------------------
+
 # --- Logging ----------------------------------------------------------------
 
 LOGGING = {

@@ -26,7 +26,7 @@ from procurement.budgets.services import (
     budget_release,
     budget_unrealize,
 )
-from procurement.ordering import checks, lifecycle, notifications, selectors
+from procurement.ordering import checks, lifecycle, selectors, tasks
 from procurement.ordering.lifecycle import Actor, Budget, OrderStatus
 from procurement.ordering.models import (
     Event,
@@ -172,7 +172,7 @@ def order_place(*, officer, basket, event: EventData, budget_line: BudgetLine) -
     OrderAction.objects.create(unit_order=unit_order, actor=officer, action=placing.action, to_status=status)
     basket.submit()
     transaction.on_commit(lambda: vendor_sales_refresh(partner_ids=[partner.pk]))
-    transaction.on_commit(lambda: notifications.order_notify(unit_order=unit_order, move=placing))
+    transaction.on_commit(lambda: tasks.order_notify_task.delay(unit_order.pk, placing.action))
     return unit_order
 
 
@@ -288,7 +288,7 @@ def _apply(uo: UnitOrder, move: lifecycle.Move, *, actor, reason: str = "", amou
         budget_unrealize(line=uo.budget_line, order=uo.order, amount_idr=amount_idr, actor=actor, note=note)
     if move.budget != Budget.NONE:
         transaction.on_commit(lambda: vendor_sales_refresh(partner_ids=[uo.partner_id]))
-    transaction.on_commit(lambda: notifications.order_notify(unit_order=uo, move=move, reason=reason))
+    transaction.on_commit(lambda: tasks.order_notify_task.delay(uo.pk, move.action, reason))
 
 
 @transaction.atomic
@@ -441,5 +441,5 @@ def order_receive(
 
     invoice_issue(unit_order=uo, actor=officer)
     transaction.on_commit(lambda: vendor_sales_refresh(partner_ids=[uo.partner_id]))
-    transaction.on_commit(lambda: notifications.order_notify(unit_order=uo, move=move))
+    transaction.on_commit(lambda: tasks.order_notify_task.delay(uo.pk, move.action))
     return receipt
