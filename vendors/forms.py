@@ -10,7 +10,7 @@ from marketplace.common.money import format_rupiah
 from marketplace.regions.models import Region
 from marketplace.regions.selectors import kecamatan_list, kelurahan_list
 from vendors import validators
-from vendors.models import Vendor, VendorDocument
+from vendors.models import Vendor, VendorDecision, VendorDocument
 
 
 class _StepForm(forms.ModelForm):
@@ -219,22 +219,25 @@ STEP_SLUGS = [s[0] for s in STEPS]
 
 
 class DecisionForm(forms.Form):
-    ACTIONS = (
-        ("approve", _("Approve")),
-        ("request_changes", _("Ask for changes")),
-        ("reject", _("Reject")),
-        ("suspend", _("Suspend")),
-        ("reinstate", _("Reinstate")),
-    )
-    action = forms.ChoiceField(label=_("Decision"), choices=ACTIONS, widget=forms.RadioSelect)
+    # The button-like labels of the verifier's decisions; which are offered is the services' call
+    # (vendors.services.decisions_offered), so the form offers and accepts only those.
+    LABELS = {
+        VendorDecision.Action.APPROVE: _("Approve"),
+        VendorDecision.Action.REQUEST_CHANGES: _("Ask for changes"),
+        VendorDecision.Action.REJECT: _("Reject"),
+        VendorDecision.Action.SUSPEND: _("Suspend"),
+        VendorDecision.Action.REINSTATE: _("Reinstate"),
+    }
+    action = forms.ChoiceField(label=_("Decision"), choices=(), widget=forms.RadioSelect)
     reason = forms.CharField(
         label=_("Reason / note"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
     )
 
-    def __init__(self, *args, problem_items=(), **kwargs):
+    def __init__(self, *args, offered=(), problem_items=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [(a, self.LABELS[a]) for a in offered]
         self.problem_items = problem_items
         for key, label in problem_items:
             self.fields[f"problem_{key}"] = forms.CharField(

@@ -97,6 +97,34 @@ MOVES = {
 }
 
 
+# The verifier's decisions, in the order the review page offers them (labels: VendorDecision.Action).
+VERIFIER_DECISIONS = (A.APPROVE, A.REQUEST_CHANGES, A.REJECT, A.SUSPEND, A.REINSTATE)
+
+
+def decisions_offered(*, vendor: Vendor, actor) -> list[str]:
+    """The decisions `actor` may take on the registration now, in the review page's order."""
+    return [a for a in VERIFIER_DECISIONS if can_move(vendor=vendor, action=a, actor=actor)]
+
+
+def vendor_decide(
+    *, vendor: Vendor, verifier, action: str, reason: str = "", problems=None
+) -> VendorDecision:
+    """Take one of the verifier's decisions (VERIFIER_DECISIONS) on a registration."""
+    if action == A.APPROVE:
+        return vendor_approve(vendor=vendor, verifier=verifier, note=reason)
+    if action == A.REJECT:
+        return vendor_reject(vendor=vendor, verifier=verifier, reason=reason)
+    if action == A.REQUEST_CHANGES:
+        return vendor_request_changes(
+            vendor=vendor, verifier=verifier, problems=problems or [], reason=reason
+        )
+    if action == A.SUSPEND:
+        return vendor_suspend(vendor=vendor, actor=verifier, reason=reason)
+    if action == A.REINSTATE:
+        return vendor_reinstate(vendor=vendor, actor=verifier, reason=reason)
+    raise NotAllowed(_("Unknown decision."))
+
+
 def can_move(*, vendor: Vendor, action: str, actor) -> bool:
     """Whether `actor` may apply `action` to the vendor in its current status."""
     move = MOVES[action]

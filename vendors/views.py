@@ -14,7 +14,7 @@ from marketplace.common.filters import valid_filters
 from marketplace.common.pagination import CappedCountPaginator
 from vendors import selectors, services
 from vendors.forms import STEP_SLUGS, STEPS, DecisionForm, DocumentsForm, QueueFilterForm
-from vendors.models import Vendor, VendorDocument
+from vendors.models import Vendor, VendorDecision, VendorDocument
 from vendors.validators import mask_nik, nik_issued_in_city
 
 LOCKED = (Vendor.Status.SUBMITTED, Vendor.Status.REJECTED)
@@ -268,12 +268,14 @@ class VerificationReviewView(PermissionRequiredMixin, View):
             "decisions": vendor.decisions.select_related("actor"),
             "required_documents": [VendorDocument.Kind(k) for k in selectors.required_documents(vendor)],
             "nik_in_city": bool(vendor.nik) and nik_issued_in_city(vendor.nik),
-            "can": {
-                a: services.can_move(vendor=vendor, action=a, actor=self.request.user)
-                for a in ("approve", "reject", "request_changes", "suspend", "reinstate")
-            },
+            "can_request_changes": VendorDecision.Action.REQUEST_CHANGES
+            in dict(form.fields["action"].choices),
         }
         return render(self.request, self.template_name, ctx, status=status)
+
+    def decision_form(self, vendor, data=None):
+        offered = services.decisions_offered(vendor=vendor, actor=self.request.user)
+        return DecisionForm(data, offered=offered, problem_items=self.problem_items(vendor))
 
     def get_vendor(self, pk):
         return get_object_or_404(
@@ -285,27 +287,18 @@ class VerificationReviewView(PermissionRequiredMixin, View):
 
     def get(self, request, pk):
         vendor = self.get_vendor(pk)
-        return self.render(vendor, DecisionForm(problem_items=self.problem_items(vendor)))
+        return self.render(vendor, self.decision_form(vendor))
 
     def post(self, request, pk):
         vendor = self.get_vendor(pk)
-        form = DecisionForm(request.POST, problem_items=self.problem_items(vendor))
+        form = self.decision_form(vendor, request.POST)
         if not form.is_valid():
             return self.render(vendor, form, status=400)
         action, reason = form.cleaned_data["action"], form.cleaned_data["reason"]
         try:
-            if action == "approve":
-                services.vendor_approve(vendor=vendor, verifier=request.user, note=reason)
-            elif action == "reject":
-                services.vendor_reject(vendor=vendor, verifier=request.user, reason=reason)
-            elif action == "request_changes":
-                services.vendor_request_changes(
-                    vendor=vendor, verifier=request.user, problems=form.problems(), reason=reason
-                )
-            elif action == "suspend":
-                services.vendor_suspend(vendor=vendor, actor=request.user, reason=reason)
-            else:
-                services.vendor_reinstate(vendor=vendor, actor=request.user, reason=reason)
+            services.vendor_decide(
+                vendor=vendor, verifier=request.user, action=action, reason=reason, problems=form.problems()
+            )
         except services.VendorError as exc:
             form.add_error(None, exc.message)
             return self.render(vendor, form, status=400)

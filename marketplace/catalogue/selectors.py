@@ -23,6 +23,16 @@ Option = get_model("catalogue", "Option")
 # Deliveries on a chosen date are planned for this hour (lead time counts up to it).
 DELIVERY_HOUR = 10
 SORTS = ("relevance", "pemerataan", "price_asc", "price_desc", "newest")
+
+
+def default_sort(user, query: str) -> str:
+    """The listing's order when the visitor chose none: officers see Pemerataan first (MSMEs with
+    fewer platform sales on top), so the city's spending spreads over many MSMEs."""
+    if user.is_authenticated and user.has_perm("accounts.place_orders"):
+        return "pemerataan"
+    return "relevance" if query else "newest"
+
+
 _WORD = re.compile(r"\w+", re.UNICODE)
 _TSQUERY = "to_tsquery('indonesian', %s)"
 _FULL_TEXT = f"search_document @@ {_TSQUERY}"

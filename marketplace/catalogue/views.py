@@ -8,18 +8,11 @@ from oscar.apps.catalogue.views import ProductDetailView as OscarProductDetailVi
 from oscar.core.loading import get_model
 
 from marketplace.catalogue.forms import ListingForm
-from marketplace.catalogue.selectors import ListingFilters, product_cards, product_search
+from marketplace.catalogue.selectors import ListingFilters, default_sort, product_cards, product_search
 from marketplace.common.filters import valid_filters
 from marketplace.common.pagination import CappedCountPaginator
 
 Category = get_model("catalogue", "Category")
-
-
-def default_sort(user, query: str) -> str:
-    """Officers see Pemerataan first, so spending spreads over many MSMEs."""
-    if user.is_authenticated and user.has_perm("accounts.place_orders"):
-        return "pemerataan"
-    return "relevance" if query else "newest"
 
 
 class CatalogueView(ListView):

@@ -1,6 +1,6 @@
 """Reads of budget lines and their ledger."""
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
 from procurement.budgets.models import BudgetLine
@@ -40,3 +40,13 @@ def lines_readable_by(*, user) -> QuerySet:
             "-fiscal_year", "unit__name", "sub_activity_code", "account__code"
         )
     return lines_visible_to(user=user)
+
+
+def lines_totals(lines: QuerySet) -> dict[str, int]:
+    """Pagu, committed, realized and available over a set of lines, in whole rupiah."""
+    totals = lines.aggregate(
+        pagu=Sum("pagu_idr"), committed=Sum("committed_idr"), realized=Sum("realized_idr")
+    )
+    totals = {k: v or 0 for k, v in totals.items()}
+    totals["available"] = totals["pagu"] - totals["committed"] - totals["realized"]
+    return totals

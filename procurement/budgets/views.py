@@ -5,7 +5,6 @@ import csv
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.paginator import Paginator
-from django.db.models import Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
@@ -14,7 +13,7 @@ from marketplace.common.filters import valid_filters
 from marketplace.common.money import format_rupiah
 from procurement.budgets.forms import BudgetImportForm, LineFilterForm, PaguForm
 from procurement.budgets.models import BudgetLine, LedgerEntry
-from procurement.budgets.selectors import lines_readable_by, lines_visible_to
+from procurement.budgets.selectors import lines_readable_by, lines_totals, lines_visible_to
 from procurement.budgets.services import (
     IMPORT_COLUMNS,
     BudgetError,
@@ -44,11 +43,7 @@ class BudgetLineListView(LoginRequiredMixin, View):
             lines = lines.filter(fiscal_year=chosen["year"])
         if chosen.get("unit"):
             lines = lines.filter(unit_id=chosen["unit"])
-        totals = lines.aggregate(
-            pagu=Sum("pagu_idr"), committed=Sum("committed_idr"), realized=Sum("realized_idr")
-        )
-        totals = {k: v or 0 for k, v in totals.items()}
-        totals["available"] = totals["pagu"] - totals["committed"] - totals["realized"]
+        totals = lines_totals(lines)
         page = Paginator(lines, self.paginate_by).get_page(request.GET.get("page"))
         params = data.copy()
         params.pop("page", None)

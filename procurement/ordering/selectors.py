@@ -3,12 +3,12 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Case, CharField, Count, F, Q, QuerySet, Sum, Value, When
+from django.db.models import Avg, Case, CharField, Count, F, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from procurement.ordering.lifecycle import END_STATUSES, TO_PRODUCE_STATUSES, OrderStatus
-from procurement.ordering.models import UnitOrder
+from procurement.ordering.models import UnitOrder, VendorRating
 from procurement.units.models import Membership
 
 # --- Expiry as the pages show it -----------------------------------------------------------------
@@ -148,3 +148,18 @@ def production_list(*, user, day: date) -> dict:
             per_product[line.title] = per_product.get(line.title, 0) + line.quantity
         deliveries.append({"order": uo, "lines": lines})
     return {"totals": sorted(per_product.items()), "deliveries": deliveries}
+
+
+def vendor_rating_summary(*, partner, latest: int = 5) -> dict:
+    """The MSME's average rating from officers (after the BAST), how many, and the latest comments."""
+    if partner is None:
+        return {"count": 0}
+    ratings = VendorRating.objects.filter(partner=partner)
+    summary = ratings.aggregate(avg=Avg("score"), count=Count("pk"))
+    return {
+        "avg": summary["avg"],
+        "count": summary["count"],
+        "comments": ratings.exclude(comment="")
+        .select_related("unit_order__unit")
+        .order_by("-created_at")[:latest],
+    }

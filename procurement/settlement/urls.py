@@ -10,7 +10,9 @@ urlpatterns = [
     path("bayar/tagihan/<int:pk>/transfer/", views.TransferRecordView.as_view(), name="transfer-record"),
     path("bayar/tagihan/<int:pk>/kartu/", views.CardStartView.as_view(), name="card-start"),
     path("bayar/tagihan/<int:pk>/kartu/kembali/", views.CardReturnView.as_view(), name="card-return"),
-    path("bayar/pembayaran/<int:pk>/konfirmasi/", views.TransferConfirmView.as_view(), name="transfer-confirm"),
+    path(
+        "bayar/pembayaran/<int:pk>/konfirmasi/", views.TransferConfirmView.as_view(), name="transfer-confirm"
+    ),
     path("bayar/pembayaran/<int:pk>/sanggah/", views.TransferDisputeView.as_view(), name="transfer-dispute"),
     path("bayar/pembayaran/<int:pk>/koreksi/", views.TransferVoidView.as_view(), name="transfer-void"),
     path("bayar/pembayaran/<int:pk>/bukti/", views.TransferProofView.as_view(), name="transfer-proof"),

@@ -7,19 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from marketplace.common.money import format_rupiah
 from procurement.units.models import Membership, Unit
-from procurement.units.services import membership_grant, membership_revoke
-
-
-def membership_save(obj: Membership) -> Membership:
-    """Grant or revoke through the services; returns the stored membership."""
-    if obj.is_active:
-        return membership_grant(user=obj.user, unit=obj.unit, role=obj.role)
-    stored, _created = Membership.objects.get_or_create(
-        user=obj.user, unit=obj.unit, role=obj.role, defaults={"is_active": False}
-    )
-    membership_revoke(user=obj.user, unit=obj.unit, role=obj.role)
-    stored.refresh_from_db()
-    return stored
+from procurement.units.services import membership_set
 
 
 class MembershipInline(admin.TabularInline):
@@ -54,13 +42,14 @@ class UnitAdmin(admin.ModelAdmin):
                 continue
             membership = inline_form.save(commit=False)
             membership.unit = form.instance
-            if membership.pk is not None:
-                previous = Membership.objects.get(pk=membership.pk)
-                if (previous.user_id, previous.role) != (membership.user_id, membership.role):
-                    # A different person or role is a different membership: end the old one.
-                    membership_revoke(user=previous.user, unit=previous.unit, role=previous.role)
-                    membership.pk = None
-            membership_save(membership)
+            previous = Membership.objects.get(pk=membership.pk) if membership.pk is not None else None
+            membership_set(
+                user=membership.user,
+                unit=membership.unit,
+                role=membership.role,
+                is_active=membership.is_active,
+                previous=previous,
+            )
         formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
 
@@ -79,7 +68,7 @@ class MembershipAdmin(admin.ModelAdmin):
         return ("user", "unit", "role", "created_at")
 
     def save_model(self, request, obj, form, change):
-        stored = membership_save(obj)
+        stored = membership_set(user=obj.user, unit=obj.unit, role=obj.role, is_active=obj.is_active)
         obj.pk, obj.created_at = stored.pk, stored.created_at
 
     def has_delete_permission(self, request, obj=None):
