@@ -110,6 +110,7 @@ def test_email_page_has_no_style_attribute_the_content_security_policy_would_ref
 
     page = html(client.get(reverse("account_email")))
 
+    assert f"<strong>{user.email}</strong>" in page  # the current address, as text
     assert "baru@contoh.id" in page  # the pending change, with its hidden form
     assert not re.search(r"<[a-zA-Z][^>]*\sstyle\s*=", page)
 
