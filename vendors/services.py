@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from oscar.core.loading import get_model
 
 from marketplace.accounts import roles
+from marketplace.common.domain import DomainError
 from vendors import notifications, selectors, validators
 from vendors.models import DocumentAccess, Vendor, VendorDecision, VendorDocument
 from vendors.uploads import UploadRejected, sanitise_upload, store_private
@@ -36,12 +37,8 @@ STAFF_MAY_NOT_REGISTER = gettext_lazy(
 )
 
 
-class VendorError(Exception):
+class VendorError(DomainError):
     """A request about an MSME that cannot be carried out; `message` is for the user."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 class NotAllowed(VendorError):

@@ -175,7 +175,7 @@ class ShopScheduleView(ShopMixin, View):
                 closed_days=form.closed_days,
             )
         except ScheduleRefused as exc:  # e.g. midnight passed since the form was checked
-            form.add_error(None, str(exc))
+            form.add_error(None, exc.message)
             return self.render(form, status=400)
         messages.success(request, _("Capacity and closed days saved."))
         return redirect("vendors:shop-schedule")

@@ -4,11 +4,7 @@ from oscar.apps.basket.forms import *  # noqa: F403
 from oscar.apps.basket.forms import AddToBasketForm as OscarAddToBasketForm
 from oscar.apps.basket.forms import SimpleAddToBasketMixin
 
-
-def basket_partner_ids(basket) -> set[int]:
-    if not basket.id:
-        return set()
-    return {line.stockrecord.partner_id for line in basket.all_lines() if line.stockrecord_id}
+from marketplace.basket.selectors import basket_partners
 
 
 class AddToBasketForm(OscarAddToBasketForm):
@@ -17,9 +13,9 @@ class AddToBasketForm(OscarAddToBasketForm):
     def clean(self):
         data = super().clean()
         info = self.basket.strategy.fetch_for_product(self.product)
-        partners = basket_partner_ids(self.basket)
+        partners = basket_partners(self.basket)
         if info.stockrecord and partners and info.stockrecord.partner_id not in partners:
-            current = self.basket.all_lines()[0].stockrecord.partner.name
+            current = next(iter(partners.values())).name
             raise forms.ValidationError(
                 _(
                     "Your basket holds products of %(current)s. Finish that order or empty the basket "

@@ -14,6 +14,7 @@ from oscar.core.loading import get_model
 
 from marketplace.catalogue.images import thumbnails_make
 from marketplace.catalogue.models import FOOD_KINDS
+from marketplace.common.domain import DomainError
 from marketplace.common.html import clean_rich_text
 
 Product = get_model("catalogue", "Product")
@@ -46,7 +47,7 @@ def _product_values(data: dict) -> dict:
     return values
 
 
-class NotYourProduct(Exception):
+class NotYourProduct(DomainError):
     """The product does not belong to this MSME."""
 
 

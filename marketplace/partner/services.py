@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
+from marketplace.common.domain import DomainError
+
 Partner = get_model("partner", "Partner")
 ClosedDay = get_model("partner", "ClosedDay")
 Product = get_model("catalogue", "Product")
@@ -56,7 +58,7 @@ def products_sales_copy(*, partner_ids=None) -> int:
 CLOSED_DAY_HORIZON_DAYS = 366
 
 
-class ScheduleRefused(ValueError):
+class ScheduleRefused(DomainError):
     """A closed date that cannot be set; the message is for the MSME."""
 
 

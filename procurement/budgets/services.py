@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils.translation import gettext as _
 
+from marketplace.common.domain import DomainError
 from marketplace.common.money import format_rupiah
 from procurement.budgets.models import BudgetAccount, BudgetLine, LedgerEntry
 from procurement.units.models import Unit
@@ -23,10 +24,8 @@ from procurement.units.models import Unit
 PAGU_MAX_IDR = 10**15
 
 
-class BudgetError(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class BudgetError(DomainError):
+    """A budget move that cannot be made; `message` is for the user."""
 
 
 class BudgetExceeded(BudgetError):

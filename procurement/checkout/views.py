@@ -7,10 +7,11 @@ from django.utils.translation import gettext as _
 from django.views import View
 from oscar.apps.checkout.views import ThankYouView  # noqa: F401  (re-exported for get_class)
 
+from marketplace.basket.selectors import basket_partner
 from marketplace.common.money import format_rupiah
 from procurement.budgets.selectors import food_lines_for
 from procurement.checkout.forms import EventCheckoutForm
-from procurement.ordering import checks, services
+from procurement.ordering import services
 
 
 class EventCheckoutView(LoginRequiredMixin, View):
@@ -39,7 +40,7 @@ class EventCheckoutView(LoginRequiredMixin, View):
                 "form": form,
                 "basket": basket,
                 "problems": problems,
-                "partner": checks.basket_partner(basket),
+                "partner": basket_partner(basket),
             },
             status=status,
         )

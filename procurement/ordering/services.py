@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from oscar.core.loading import get_class, get_model
 
 from marketplace.accounts import roles
+from marketplace.basket.selectors import basket_partner
 from marketplace.common.domain import DomainError
 from marketplace.partner.services import partner_sales_store
 from procurement.budgets.models import BudgetLine
@@ -26,7 +27,8 @@ from procurement.budgets.services import (
     budget_release,
     budget_unrealize,
 )
-from procurement.ordering import checks, lifecycle, selectors, tasks
+from procurement.ordering import checkout_rules as rules
+from procurement.ordering import lifecycle, selectors, tasks
 from procurement.ordering.lifecycle import Actor, Budget, OrderStatus
 from procurement.ordering.models import (
     Event,
@@ -53,7 +55,7 @@ S = OrderStatus
 class OrderRefused(DomainError):
     """The order cannot be placed; `problems` holds every reason with its numbers."""
 
-    def __init__(self, problems: list[checks.Problem]):
+    def __init__(self, problems: list[rules.Problem]):
         super().__init__("; ".join(p.message for p in problems))
         self.problems = problems
 
@@ -77,7 +79,7 @@ class EventData:
 
 
 def _refuse(code: str, message: str):
-    raise OrderRefused([checks.Problem(code, message)])
+    raise OrderRefused([rules.Problem(code, message)])
 
 
 @transaction.atomic
@@ -93,7 +95,7 @@ def order_place(*, officer, basket, event: EventData, budget_line: BudgetLine) -
             _("Budget account %(code)s is not a food and drink account.")
             % {"code": budget_line.account.code},
         )
-    partner = checks.basket_partner(basket)
+    partner = basket_partner(basket)
     if partner is None:
         _refuse("mixed_vendors", _("A basket may hold the products of one MSME only."))
     # Lock the budget line, then the MSME: concurrent orders on either queue here.
@@ -110,12 +112,12 @@ def order_place(*, officer, basket, event: EventData, budget_line: BudgetLine) -
     shipping_charge = shipping_method.calculate(basket)
     total = OrderTotalCalculator().calculate(basket, shipping_charge)
     total_idr = int(total.incl_tax)
-    portions = checks.food_portions(basket)
+    portions = rules.food_portions(basket)
     problems = (
-        checks.delivery_problems(budget_line=line, delivery_at=event.starts_at)
-        + checks.line_problems(basket=basket, budget_line=line, delivery_at=event.starts_at)
-        + checks.vendor_problems(partner=partner, delivery_at=event.starts_at, portions=portions)
-        + checks.total_problems(total_idr=total_idr, budget_line=line)
+        rules.delivery_problems(budget_line=line, delivery_at=event.starts_at)
+        + rules.line_problems(basket=basket, budget_line=line, delivery_at=event.starts_at)
+        + rules.vendor_problems(partner=partner, delivery_at=event.starts_at, portions=portions)
+        + rules.total_problems(total_idr=total_idr, budget_line=line)
     )
     if problems:
         raise OrderRefused(problems)
@@ -168,7 +170,7 @@ def order_place(*, officer, basket, event: EventData, budget_line: BudgetLine) -
             note=_("Order %(number)s") % {"number": order.number},
         )
     except BudgetExceeded as exc:  # defensive: the check above ran under the same lock
-        raise OrderRefused([checks.Problem("budget", exc.message)]) from exc
+        raise OrderRefused([rules.Problem("budget", exc.message)]) from exc
     OrderAction.objects.create(unit_order=unit_order, actor=officer, action=placing.action, to_status=status)
     basket.submit()
     transaction.on_commit(lambda: vendor_sales_refresh(partner_ids=[partner.pk]))

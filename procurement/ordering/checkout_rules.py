@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from marketplace.common.money import format_rupiah
 from marketplace.partner.services import partner_is_open
+from procurement.budgets.services import BudgetExceeded
 from procurement.ceilings.selectors import ceiling_for
 from procurement.ordering.models import OPEN_STATUSES, UnitOrder
 
@@ -23,14 +24,6 @@ GUEST_ACCOUNTS = {"5.1.02.01.01.0053"}
 class Problem:
     code: str
     message: str
-
-
-def basket_partner(basket):
-    """The one MSME a basket buys from (None for an empty basket)."""
-    partners = {line.stockrecord.partner_id: line.stockrecord.partner for line in basket.all_lines()}
-    if len(partners) > 1:
-        return None
-    return next(iter(partners.values()), None)
 
 
 def ceiling_kind_for(product, budget_line) -> str:
@@ -164,12 +157,9 @@ def total_problems(*, total_idr: int, budget_line) -> list[Problem]:
         problems.append(
             Problem(
                 "budget",
-                _("Budget line %(line)s has %(available)s available; this order needs %(total)s.")
-                % {
-                    "line": budget_line.account.code,
-                    "available": format_rupiah(budget_line.available_idr),
-                    "total": format_rupiah(total_idr),
-                },
+                BudgetExceeded(
+                    line=budget_line, available_idr=budget_line.available_idr, requested_idr=total_idr
+                ).message,
             )
         )
     return problems
