@@ -1,4 +1,16 @@
-"""City-scale MSMEs for benchmarks: 20,000 and more, bulk-inserted (`seed_demo --scale city`)."""
+"""City-scale MSMEs for benchmarks: 20,000 and more, bulk-inserted (`seed_demo --scale city`).
+
+The one part of the demo that does not go through the services: registering 20,000 MSMEs and
+100,000 products one by one would take hours. Rows are inserted in batches (one transaction
+each) with the values the services would write: MSMEs approved (or submitted) with valid
+identity numbers (`vendors.validators`), their owners in the seller role, an active Oscar
+partner per approved MSME with a unique slug, products with a stock record, a category and a
+shared photo (`procurement.demo.catalogue.products_bulk_create`). The city scale places no
+orders and touches no budget line. `tests/procurement/test_seed_demo.py` checks a sample
+against the validators and the budgets against their ledger (`budget_recompute`).
+
+Bulk inserts rely on the database returning the new ids (PostgreSQL, SQLite ≥ 3.35).
+"""
 
 import random
 from collections.abc import Callable
@@ -6,39 +18,43 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from oscar.core.loading import get_model
 
 from marketplace.accounts import roles
-from marketplace.catalogue import demo as catalogue_demo
-from marketplace.catalogue.demo import (
+from marketplace.catalogue.models import FOOD_KINDS
+from procurement.demo.accounts import DEMO_DOMAIN
+from procurement.demo.catalogue import (
+    KINDS,
     PRODUCT_TEMPLATES,
     CatalogueRefs,
     ProductRow,
+    products_bulk_create,
+    round_price,
 )
-from marketplace.catalogue.models import FOOD_KINDS
-from vendors.demo import (
-    BANKS,
-    CITY_EMAIL_PREFIX,
-    CITY_SERIAL_START,
-    CITY_VENDORS_MAX,
-    DEMO_DOMAIN,
-    District,
-    Partner,
-    Product,
-    S,
-    User,
-    _phone,
-    _street,
-    city_owner_email,
-    districts_load,
-    nik_make,
-)
-from vendors.demo_vendors import CRAFT, FASHION, FOOD
+from procurement.demo.data import CRAFT, FASHION, FOOD
+from procurement.demo.vendors import BANKS, District, districts_load, nik_make, phone, street
 from vendors.models import Vendor
+
+Partner = get_model("partner", "Partner")
+Product = get_model("catalogue", "Product")
+User = get_user_model()
+S = Vendor.Status
+
+CITY_EMAIL_PREFIX = "umkm-city-"
+CITY_SERIAL_START = 5001
+# NIK serials are 4 digits: each of the 16 kecamatan codes has 4999 city-scale serials.
+CITY_VENDORS_MAX = 16 * (9999 - CITY_SERIAL_START + 1)
+
+
+def city_owner_email(no: int) -> str:
+    return f"{CITY_EMAIL_PREFIX}{no:05d}@{DEMO_DOMAIN}"
+
 
 FEMALE_NAMES = (
     "Sri", "Siti", "Dewi", "Endang", "Rina", "Yuliana", "Nur", "Rahayu", "Wahyu", "Ratna",
@@ -127,12 +143,12 @@ def _city_registration(*, no: int, districts: list[District], now) -> tuple[dict
         "sector": sector,
         "legal_form": Vendor.LegalForm.INDIVIDUAL if rng.random() < 0.85 else Vendor.LegalForm.CV,
         "description": "",
-        "street_address": _street(index, no),
+        "street_address": street(index, no),
         "kecamatan_id": district.region.pk,
         "kelurahan_id": district.villages[no % len(district.villages)].pk
         if district.villages[0] is not None
         else None,
-        "phone": _phone(rng),
+        "phone": phone(rng),
         "owner_name": owner_name,
         "nik": nik,
         "nib": f"91209{no:08d}",
@@ -275,9 +291,7 @@ def city_vendors_seed(
 
     def flush():
         with transaction.atomic():
-            report.products_created += catalogue_demo.products_bulk_create(
-                refs=refs, rows=pending, photo_pool=photo_pool
-            )
+            report.products_created += products_bulk_create(refs=refs, rows=pending, photo_pool=photo_pool)
         if on_products:
             on_products(len(pending))
         pending.clear()
@@ -302,10 +316,10 @@ def city_vendors_seed(
                     template=template,
                     kind=kind,
                     partner_id=partner_id,
-                    price_idr=catalogue_demo.round_price(rng.randint(template.min_idr, template.max_idr)),
+                    price_idr=round_price(rng.randint(template.min_idr, template.max_idr)),
                     is_halal=halal and kind in FOOD_KINDS,
                     code=code,
-                    partner_sku=f"{catalogue_demo.KINDS[kind].sku_prefix}-{no:05d}{j:02d}",
+                    partner_sku=f"{KINDS[kind].sku_prefix}-{no:05d}{j:02d}",
                 )
             )
             if len(pending) >= batch_size:

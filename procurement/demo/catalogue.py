@@ -1,10 +1,10 @@
-"""The demo catalogue: what MSMEs sell, generated photos, and products in bulk.
+"""The demo catalogue: what MSMEs sell, generated photos, and the city scale's products in bulk.
 
-Used by `manage.py seed_demo` only. Product classes and categories are the ones the
-product pages use (`services.product_class_for`, one per kind); demo products are
-created through `services.product_create`, like an MSME's own, so they carry the same
-columns, stock record and photo thumbnails. City-scale products are bulk-inserted
-with the same values and share a small pool of photos.
+Product classes and categories are the ones the product pages use
+(`marketplace.catalogue.services.product_class_for` and `category_for`, one per kind); demo
+products are created through `services.product_create`, like an MSME's own, so they carry the
+same columns, stock record and photo thumbnails. Only the city scale (`procurement.demo.city`)
+bulk-inserts products, with the same values (`ProductRow.values`), sharing a small pool of photos.
 
 Photos are drawn with Pillow (a coloured card with the product's name): nothing is
 downloaded.
