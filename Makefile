@@ -25,8 +25,18 @@ setup: install
 
 # The local demo switches staff two-factor off so people can click through
 # (the login page says so). Override with STAFF_MFA_REQUIRED=true.
+# STRIPE_FAKE=1: card payments go to the local Stripe fake (manage.py stripe_fake, on
+# STRIPE_FAKE_URL, default http://127.0.0.1:12111), started in the background with its
+# webhooks posted to this server, and stopped when the server stops.
 run: setup
-	STAFF_MFA_REQUIRED=$${STAFF_MFA_REQUIRED:-false} $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@export STAFF_MFA_REQUIRED=$${STAFF_MFA_REQUIRED:-false}; \
+	case "$(STRIPE_FAKE)" in 1|true|yes|on) \
+		export STRIPE_FAKE=1 STRIPE_FAKE_WEBHOOK_URL=$${STRIPE_FAKE_WEBHOOK_URL:-http://127.0.0.1:$(PORT)/stripe/webhook/}; \
+		$(PY) manage.py stripe_fake & fake=$$!; \
+		trap 'kill $$fake 2>/dev/null; wait $$fake 2>/dev/null' EXIT; trap 'exit 130' INT TERM; \
+		sleep 1; kill -0 $$fake 2>/dev/null || echo "*** The Stripe fake did not start: card payments will fail ***";; \
+	esac; \
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install test-unit test-browser
 
