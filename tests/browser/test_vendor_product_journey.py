@@ -24,7 +24,7 @@ def test_vendor_adds_a_product_with_a_photo_on_a_phone_and_finds_it(
     settings.STAFF_MFA_REQUIRED = False
     vendor = VendorFactory(approved=True, business_name="Katering Bu Ani")
     photo = tmp_path / "nasi-kotak-geprek.jpg"
-    photo.write_bytes(jpeg_bytes(width=1200, height=900, color="saddlebrown"))
+    photo.write_bytes(jpeg_bytes(size=(1200, 900), color="saddlebrown"))
     page = phone_page
 
     page.goto("/accounts/login/?next=/umkm/produk/baru/")

@@ -1,29 +1,19 @@
 """Catalogue factories beyond the basics: products with the columns buyers filter on,
-photos with their thumbnails, closed days and price ceilings (SSH)."""
-
-from io import BytesIO
+photos with their thumbnails and closed days."""
 
 import factory
 from django.core.files.base import ContentFile
-from django.utils import timezone
 from factory.django import DjangoModelFactory
 from oscar.core.loading import get_model
-from PIL import Image
 
 from marketplace.catalogue.images import thumbnails_make
-from procurement.ceilings.models import PriceCeiling
 
 from .catalogue import ProductFactory
+from .ceilings import PriceCeilingFactory  # noqa: F401 (used by tests through this module)
+from .images import jpeg_bytes
 
 ProductImage = get_model("catalogue", "ProductImage")
 ClosedDay = get_model("partner", "ClosedDay")
-
-
-def jpeg_bytes(*, width: int = 640, height: int = 480, color: str = "orange") -> bytes:
-    """A real JPEG photo, as a phone would upload it."""
-    buf = BytesIO()
-    Image.new("RGB", (width, height), color).save(buf, "JPEG", quality=85)
-    return buf.getvalue()
 
 
 class CateringProductFactory(ProductFactory):
@@ -55,7 +45,11 @@ class PhotoFactory(DjangoModelFactory):
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
         image = model_class(**kwargs)
-        image.original.save(f"produk-{image.product_id}.jpg", ContentFile(jpeg_bytes()), save=False)
+        image.original.save(
+            f"produk-{image.product_id}.jpg",
+            ContentFile(jpeg_bytes(size=(640, 480), color="orange")),
+            save=False,
+        )
         image.save()
         thumbnails_make(original_name=image.original.name)
         return image
@@ -69,16 +63,3 @@ class ClosedDayFactory(DjangoModelFactory):
 
     partner = factory.SubFactory("tests.factories.catalogue.PartnerFactory")
     note = "Hajatan keluarga"
-
-
-class PriceCeilingFactory(DjangoModelFactory):
-    """This year's SSH for a kind, e.g. `PriceCeilingFactory(kind="makan", max_price_idr=40000)`."""
-
-    class Meta:
-        model = PriceCeiling
-        django_get_or_create = ("fiscal_year", "kind")
-
-    fiscal_year = factory.LazyFunction(lambda: timezone.localdate().year)
-    kind = "makan"
-    unit_label = "orang/kali"
-    max_price_idr = 40_000

@@ -8,16 +8,15 @@ budget commitment is exactly what the service exists to prevent.
 from decimal import Decimal
 
 import factory
-from django.utils import timezone
 from factory.django import DjangoModelFactory
 from oscar.core.loading import get_class, get_model
 
-from procurement.ceilings.models import PriceCeiling
 from procurement.units.models import Membership
 from procurement.units.services import membership_grant
 
 from .accounts import UserFactory
-from .catalogue import ProductFactory
+from .catalogue_extra import CateringProductFactory
+from .ceilings import PriceCeilingFactory  # noqa: F401 (used by tests through this module)
 from .units import UnitFactory
 
 Basket = get_model("basket", "Basket")
@@ -31,20 +30,6 @@ FOOD_TITLES = (
     "Tahu Gimbal Porsi Rapat",
     "Bandeng Presto Paket Jamuan",
 )
-
-
-class PriceCeilingFactory(DjangoModelFactory):
-    """This fiscal year's SSH for snacks (kudapan) at Rp 22.000 per person per occasion."""
-
-    class Meta:
-        model = PriceCeiling
-        django_get_or_create = ("fiscal_year", "kind")
-
-    fiscal_year = factory.LazyFunction(lambda: timezone.localdate().year)
-    kind = "kudapan"
-    unit_label = "orang/kali"
-    max_price_idr = 22_000
-    note = "Standar Satuan Harga Kota Semarang (contoh)"
 
 
 class MembershipFactory(DjangoModelFactory):
@@ -62,7 +47,7 @@ class MembershipFactory(DjangoModelFactory):
         return membership_grant(user=user, unit=unit, role=role)
 
 
-class FoodProductFactory(ProductFactory):
+class FoodProductFactory(CateringProductFactory):
     """A snack box made to order: Rp 20.000 a box, at least 10 boxes, a day's notice.
 
     `FoodProductFactory(partner=p, price=35000, ceiling_kind="makan", kind="nasi_kotak")`.
@@ -70,11 +55,7 @@ class FoodProductFactory(ProductFactory):
 
     title = factory.Iterator(FOOD_TITLES)
     kind = "kudapan"
-    sale_unit = "kotak"
     ceiling_kind = "kudapan"
-    min_order_qty = 10
-    lead_time_hours = 24
-    is_halal = True
     contents = "Lumpia rebung, kue sus, air mineral 330 ml."
 
     class Params:

@@ -11,29 +11,15 @@ from io import BytesIO
 import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
-from PIL import Image
 from pypdf import PdfWriter
 
 from vendors import selectors
 from vendors.models import Vendor, VendorDocument
 from vendors.uploads import store_private
 
+from .images import jpeg_bytes, png_bytes  # noqa: F401 (used by tests through this module)
 from .regions import KelurahanFactory
 from .vendors import VendorFactory
-
-
-def jpeg_bytes(*, size=(48, 32), color=(200, 120, 40), exif: Image.Exif | None = None) -> bytes:
-    """A small JPEG photo (optionally carrying the given EXIF block)."""
-    out = BytesIO()
-    options = {"exif": exif} if exif is not None else {}
-    Image.new("RGB", size, color).save(out, format="JPEG", **options)
-    return out.getvalue()
-
-
-def png_bytes(*, size=(48, 32), color=(40, 120, 200)) -> bytes:
-    out = BytesIO()
-    Image.new("RGB", size, color).save(out, format="PNG")
-    return out.getvalue()
 
 
 def pdf_bytes() -> bytes:

@@ -9,7 +9,6 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
 from django.urls import resolve, reverse
-from django.utils import translation
 
 from marketplace.accounts.models import User
 from tests.factories import PASSWORD, UserFactory
@@ -22,7 +21,7 @@ LINK = re.compile(r"https?://testserver(/\S+)")
 
 @contextlib.contextmanager
 def time_machine_offset(seconds: float):
-    """Run the block as if `seconds` had passed since the test began (allauth's rate limits read time.time)."""
+    """Run the block as if `seconds` had passed (allauth's rate limits read time.time)."""
     start = _REAL_TIME()
     with mock.patch("time.time", lambda: start + seconds + (_REAL_TIME() - start)):
         yield

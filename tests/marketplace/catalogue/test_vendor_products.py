@@ -274,7 +274,7 @@ def test_product_form_page_is_made_for_phones(client_a, product_a, with_product)
 BAD_PHOTOS = {
     "pdf_named_jpg": ("menu.jpg", "image/jpeg", lambda: b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"),
     "html_named_png": ("foto.png", "image/png", lambda: b"<html><script>alert(1)</script></html>"),
-    "truncated_jpeg": ("foto.jpg", "image/jpeg", lambda: jpeg_bytes(width=400, height=300)[:500]),
+    "truncated_jpeg": ("foto.jpg", "image/jpeg", lambda: jpeg_bytes(size=(400, 300))[:500]),
     "oversize": ("besar.jpg", "image/jpeg", lambda: jpeg_bytes() + b"\0" * (5 * 1024 * 1024)),
 }
 
