@@ -159,7 +159,7 @@ def _seal_code() -> str:
 
 
 class DocumentSeal(models.Model):
-    """What a printed order letter or BAST said, found again by the code in its QR.
+    """What a printed order letter, BAST or invoice said, found again by the code in its QR.
 
     Made when the document is first printed; the public verification page shows these
     figures only (number, date, amount), so a changed paper copy is caught without
@@ -169,6 +169,7 @@ class DocumentSeal(models.Model):
     class Kind(models.TextChoices):
         ORDER_LETTER = "order_letter", _("Order letter (surat pesanan)")
         BAST = "bast", _("Receipt (BAST)")
+        INVOICE = "invoice", _("Invoice (tagihan)")
 
     kind = models.CharField(_("document"), max_length=20, choices=Kind.choices)
     unit_order = models.ForeignKey(UnitOrder, on_delete=models.PROTECT, related_name="seals")
