@@ -354,6 +354,8 @@ OSCAR_ORDER_STATUS_CASCADE = {}
 # --- Ordering rules ---------------------------------------------------------------
 
 ORDER_MAX_TOTAL_IDR = env.int("ORDER_MAX_TOTAL_IDR", default=50_000_000)
+# Days after the BAST within which a unit should pay its invoice (the payables' overdue badge).
+PAYMENT_TARGET_DAYS = env.int("PAYMENT_TARGET_DAYS", default=14)
 VENDOR_CONFIRM_HOURS = env.int("VENDOR_CONFIRM_HOURS", default=24)
 
 # --- City ---------------------------------------------------------------------
@@ -392,7 +394,29 @@ if STRIPE_FAKE and not STRIPE_SECRET_KEY:
 # blocks carry the request's nonce ({{ CSP_NONCE }}, templates/oscar/base.html). No inline
 # style attributes and no on...= handlers anywhere (classes in gulo/site.css, gulo/site.js).
 
+from urllib.parse import urlsplit  # noqa: E402
+
 from csp.constants import NONCE, NONE, SELF  # noqa: E402
+
+
+def csp_stripe_form_origins(api_base: str, fake: bool = False, fake_url: str = "") -> list[str]:
+    """Where a form may lead besides this site: Stripe Checkout's page, and the local fake's.
+
+    "Pay by card" posts to the site, which answers with a redirect to the hosted payment page;
+    Chromium holds that redirect to `form-action` too. With the fake (STRIPE_FAKE, or an API
+    base that is not Stripe's) the page lives at the fake's address instead."""
+    origins = ["https://checkout.stripe.com"]
+    for url in ([fake_url] if fake else []) + [api_base]:
+        parts = urlsplit(url or "")
+        host = parts.hostname or ""
+        stripe_own = host == "stripe.com" or host.endswith(".stripe.com")
+        if parts.scheme not in ("http", "https") or not host or stripe_own:
+            continue
+        origin = f"{parts.scheme}://{host}" + (f":{parts.port}" if parts.port else "")
+        if origin not in origins:
+            origins.append(origin)
+    return origins
+
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -403,7 +427,7 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
         "base-uri": [SELF],
         "frame-ancestors": [NONE],
-        "form-action": [SELF],
+        "form-action": [SELF, *csp_stripe_form_origins(STRIPE_API_BASE, STRIPE_FAKE, STRIPE_FAKE_URL)],
     },
 }
 # Oscar's dashboard (staff only) writes style="..." attributes: allowed there, scripts not.

@@ -19,7 +19,7 @@ EXPECTED = {
     "object-src": {"'none'"},
     "base-uri": {"'self'"},
     "frame-ancestors": {"'none'"},
-    "form-action": {"'self'"},
+    "form-action": {"'self'", "https://checkout.stripe.com"},  # Stripe Checkout: the card-payment redirect
 }
 
 
