@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from oscar.core.loading import get_model
 from PIL import Image
@@ -341,6 +342,20 @@ def test_the_demo_msme_account_has_a_transfer_to_confirm_and_another_msme_disput
     assert disputed.invoice.actions.filter(
         action="transfer_dispute", actor=disputed.invoice.unit_order.partner.users.first()
     ).exists()
+
+
+def test_the_demo_bendahara_finds_them_at_bayar_and_umkm01_its_payments(world, db, client, settings):
+    settings.STAFF_MFA_REQUIRED = False  # as `make run` has it
+    treasurer = User.objects.get(email=ACCOUNTS["Bendahara"])
+    client.force_login(treasurer)
+    page = client.get(reverse("settlement:payables"))
+    assert page.status_code == 200
+    for invoice in settlement_selectors.payables(treasurer=treasurer):
+        assert invoice.number in page.content.decode(), invoice
+    client.force_login(User.objects.get(email=ACCOUNTS["Pelaku UMKM"]))
+    page = client.get(reverse("settlement:vendor-payments"))
+    awaiting = Payment.objects.get(status=Payment.Status.AWAITING_CONFIRMATION)
+    assert page.status_code == 200 and awaiting.invoice.number in page.content.decode()
 
 
 def test_invoices_exercise_every_tax_rule_of_the_city_pack(world, db):
