@@ -6,6 +6,7 @@
 - Uploaded and private files go to a temporary folder per test process.
 - Cache is local memory, emptied before every test (allauth's rate limits live there).
 - Passwords are hashed with MD5: fast, and only ever used for test users.
+- Background work (Celery tasks) runs inline, whatever the developer's `.env` says.
 - Staff two-factor is on, as in production, whatever the developer's `.env` says;
   tests that need it off use the `settings` fixture.
 
@@ -66,6 +67,11 @@ def pytest_configure(config):
         SITE_URL="https://guloasem.test",  # links in e-mails and PDFs, whatever the shell says
     )
     _session_settings.enable()
+    # Background work runs inline in tests, whatever a developer's .env says about a broker
+    # (tests/config/test_background.py turns a broker on where it tests one).
+    from config.celery import app as celery_app
+
+    celery_app.conf.update(task_always_eager=True, task_eager_propagates=True, broker_url="memory://")
 
 
 def pytest_unconfigure(config):
