@@ -36,8 +36,8 @@ __all__ = ["DEMO_PASSWORD", "DemoReport", "city_seed", "demo_accounts", "demo_se
 
 # The demo's notifications are kept out of the console: they go to a memory outbox.
 QUIET_MAIL = "django.core.mail.backends.locmem.EmailBackend"
-# Loggers that would tell of every notification task run inline and every fake Stripe event.
-QUIET_LOGGERS = ("celery.app.trace", "marketplace.payment.stripe_fake")
+# Loggers that would tell of every notification task run inline and every (fake) Stripe request.
+QUIET_LOGGERS = ("celery.app.trace", "marketplace.payment.stripe_fake", "stripe")
 
 
 @dataclass
