@@ -125,6 +125,8 @@ def invoice_issue(*, unit_order: UnitOrder, actor) -> Invoice | None:
                 % {"available": format_rupiah(exc.available_idr), "pbjt": format_rupiah(figures.pbjt_idr)}
             ) from exc
     _log(invoice, "issue", actor=actor, amount_idr=invoice.net_idr)
+    # Render the PDF (and seal its QR code) in the background, so the first download is quick.
+    transaction.on_commit(lambda: tasks.invoice_pdf_task.delay(invoice.pk))
     return invoice
 
 
