@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "procurement.ordering.apps.OrderingConfig",
     "procurement.settlement.apps.SettlementConfig",
     "procurement.guide.apps.GuideConfig",
+    "procurement.transparency.apps.TransparencyConfig",
     # Oscar, with the project's forks in the packages that own them.
     "oscar.config.Shop",
     "oscar.apps.analytics.apps.AnalyticsConfig",
@@ -456,6 +457,61 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=90)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # --- End of Background work ------------------------------------------------------------
+
+# --- API (Django REST Framework, drf-spectacular; procurement/transparency/api, docs/open-data.md) ---
+# Public endpoints (spending, rapor, OCDS, catalogue) answer anyone; the person's own orders need a
+# session or a token (made on /api/token/ after logging in, two-factor included). Every answer is
+# JSON, every list is paginated, every client is throttled on the configured cache.
+
+INSTALLED_APPS += ["rest_framework", "rest_framework.authtoken", "drf_spectacular", "drf_spectacular_sidecar"]
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "procurement.transparency.api.pagination.PagePagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_THROTTLE_CLASSES": [
+        "procurement.transparency.api.throttling.AnonThrottle",
+        "procurement.transparency.api.throttling.UserThrottle",
+    ],
+    "EXCEPTION_HANDLER": "procurement.transparency.api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_VERSIONING_CLASS": None,
+}
+# Requests per client (address when anonymous, account when logged in): "N/second|minute|hour|day".
+API_THROTTLE_RATES = {
+    "anon": env.str("API_THROTTLE_ANON", default="60/minute"),
+    "user": env.str("API_THROTTLE_USER", default="600/minute"),
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Gulo Asem API",
+    "DESCRIPTION": "Belanja katering perangkat daerah Kota Semarang dari UMKM: data terbuka, rapor "
+    "pembayaran, OCDS 1.1, katalog, dan pesanan milik pengguna. Lihat docs/open-data.md.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SWAGGER_UI_DIST": "SIDECAR",  # Swagger UI from the installed drf-spectacular-sidecar, no CDN
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+}
+# OCDS: the ocid prefix is registered with the Open Contracting Partnership for production; the
+# placeholder marks data that is not yet from a registered publisher.
+OCDS_OCID_PREFIX = env.str("OCDS_OCID_PREFIX", default="ocds-xxxxxx")
+OCDS_PUBLISHER_NAME = env.str("OCDS_PUBLISHER_NAME", default="Pemerintah Kota Semarang (Gulo Asem)")
+OCDS_PUBLISHER_URI = env.str("OCDS_PUBLISHER_URI", default=SITE_URL + "/transparansi/")
+OCDS_PUBLICATION_POLICY_URL = env.str(
+    "OCDS_PUBLICATION_POLICY_URL", default=SITE_URL + "/transparansi/data/#kebijakan-publikasi"
+)
+OPEN_DATA_LICENSE_URL = "https://creativecommons.org/licenses/by/4.0/"
+# Public figures are cached this long at most; a payment landing renews them at once.
+TRANSPARENCY_CACHE_SECONDS = env.int("TRANSPARENCY_CACHE_SECONDS", default=6 * 3600)
+
+# --- End of API -------------------------------------------------------------------------------
 
 # --- Logging ----------------------------------------------------------------
 

@@ -29,6 +29,8 @@ urlpatterns = [
     path("", include("procurement.settlement.urls")),
     path("", include("procurement.budgets.urls")),
     path("", include("procurement.guide.urls")),
+    path("", include("procurement.transparency.urls")),
+    path("api/", include("procurement.transparency.api.urls")),
     path("accounts/", include("allauth.urls")),
     *oscar_account_redirects,
     path("", include(apps.get_app_config("oscar").urls[0])),

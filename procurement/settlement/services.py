@@ -32,6 +32,7 @@ from procurement.ordering.lifecycle import OrderStatus
 from procurement.ordering.models import UnitOrder
 from procurement.settlement import tasks, taxes
 from procurement.settlement.models import Invoice, Payment, SettlementAction, StripeEvent
+from procurement.transparency import selectors as transparency
 from procurement.units.models import Membership
 from procurement.units.selectors import holds_role
 from vendors.uploads import SanitisedFile, store_private
@@ -467,6 +468,7 @@ def card_refund(*, payment: Payment, admin, amount_idr: int, reason: str) -> Pay
         invoice=invoice, payment=payment, amount_idr=amount_idr, refund=True, reference=refund.id
     )
     _log(invoice, "card_refund", actor=admin, payment=payment, amount_idr=amount_idr, reason=reason.strip())
+    transparency.public_figures_changed()
     transaction.on_commit(lambda: tasks.settlement_notify_task.delay(payment.pk, "refunded"))
     return payment
 
@@ -493,6 +495,7 @@ def _settle(*, payment: Payment, invoice: Invoice, paid_on: date) -> None:
         invoice=invoice, payment=payment, amount_idr=payment.amount_idr, reference=reference
     )
     _log(invoice, "paid", actor=payment.created_by, payment=payment, amount_idr=payment.amount_idr)
+    transparency.public_figures_changed()
     transaction.on_commit(lambda: tasks.settlement_notify_task.delay(payment.pk, "paid"))
 
 

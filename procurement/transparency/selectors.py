@@ -1,0 +1,768 @@
+"""Reads for open government: the public figures, the units' rapor, paid orders as open data.
+
+Where the figures come from: paid invoices (`settlement.Invoice`, status paid), dated by
+`paid_at` in the city's time (Asia/Jakarta). The amount spent on an order is what its budget
+paid: the invoice total (subtotal + PBJT, the PPh withheld included) less what a partial card
+refund gave back (`Payment.refunded_idr` of its succeeded payment; a full refund makes the
+invoice unpaid again, so it no longer counts).
+
+A period's figures take six aggregate queries and are cached (Django's cache) per period and
+language; `public_figures_changed()` (called by procurement.settlement.services whenever an
+invoice becomes paid or a payment is refunded) gives the cache a new version, so every
+cached figure is read afresh once.
+
+MSME size class: no census selector exists yet (vendors/census), so the class is computed here
+from the MSME's own census facts with the criteria of PP 7/2021 (`size_class_case`). When the
+census app offers a size-class selector, use it instead and drop this rule.
+"""
+
+import math
+import statistics
+import time
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from enum import StrEnum
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    FilteredRelation,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from procurement.settlement.models import Invoice, Payment
+from procurement.settlement.selectors import UNPAID, payment_target_days
+from procurement.transparency.public import public_name, vendor_public_id
+from procurement.units.models import Unit
+from vendors.models import Vendor
+
+# --- Cache ---------------------------------------------------------------------------------------
+
+VERSION_KEY = "transparency:version"
+
+
+def _timeout() -> int:
+    return int(getattr(settings, "TRANSPARENCY_CACHE_SECONDS", 6 * 3600))
+
+
+def _version() -> int:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, time.time_ns(), None)
+        version = cache.get(VERSION_KEY)
+    return version
+
+
+def _bump() -> None:
+    cache.set(VERSION_KEY, time.time_ns(), None)
+
+
+def public_figures_changed() -> None:
+    """A payment landed or was refunded: every cached public figure is stale.
+
+    The version changes at once (this process reads afresh) and again when the transaction
+    commits, so a page computed by another request before the commit is not kept."""
+    _bump()
+    transaction.on_commit(_bump)
+
+
+def cache_version() -> int:
+    """The current version of the public figures (for ETags of downloads)."""
+    return _version()
+
+
+def _cached(name: str, *parts, compute):
+    key = ":".join(
+        ["transparency", str(_version()), translation.get_language() or "", name, *map(str, parts)]
+    )
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, _timeout())
+    return value
+
+
+# --- Periods -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    """A calendar year, or one month of it, in the city's time."""
+
+    year: int
+    month: int | None = None
+
+    def bounds(self) -> tuple[datetime, datetime]:
+        if self.month:
+            start = datetime(self.year, self.month, 1)
+            end = datetime(self.year + self.month // 12, self.month % 12 + 1, 1)
+        else:
+            start, end = datetime(self.year, 1, 1), datetime(self.year + 1, 1, 1)
+        tz = timezone.get_default_timezone()
+        return timezone.make_aware(start, tz), timezone.make_aware(end, tz)
+
+    @property
+    def key(self) -> str:
+        return f"{self.year}-{self.month:02d}" if self.month else str(self.year)
+
+
+YEAR_MIN, YEAR_MAX = 2000, 2100  # a year outside these is no period of the platform
+
+
+def valid_period(year, month=None) -> Period | None:
+    """The period asked for, or None when the year or month is not one."""
+    try:
+        year = int(year)
+        month = int(month) if month not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+    if not YEAR_MIN <= year <= YEAR_MAX or (month is not None and not 1 <= month <= 12):
+        return None
+    return Period(year, month)
+
+
+def current_year() -> int:
+    return timezone.localdate().year
+
+
+def years_available() -> list[int]:
+    """Years with paid orders, newest first (always the current year)."""
+
+    def compute():
+        years = {
+            d.year for d in Invoice.objects.filter(status=Invoice.Status.PAID).datetimes("paid_at", "year")
+        }
+        return sorted(years | {current_year()}, reverse=True)
+
+    return _cached("years", compute=compute)
+
+
+# --- Paid invoices -------------------------------------------------------------------------------
+
+
+def paid_invoices(period: Period | None = None) -> QuerySet[Invoice]:
+    """Paid invoices (of `period`), with `succeeded`: their one succeeded payment."""
+    qs = Invoice.objects.filter(status=Invoice.Status.PAID)
+    if period is not None:
+        start, end = period.bounds()
+        qs = qs.filter(paid_at__gte=start, paid_at__lt=end)
+    return qs.annotate(
+        succeeded=FilteredRelation("payments", condition=Q(payments__status=Payment.Status.SUCCEEDED))
+    )
+
+
+def spent():
+    """The amount spent on a paid invoice: its total less a partial refund (for `paid_invoices`)."""
+    return F("total_idr") - Coalesce(F("succeeded__refunded_idr"), Value(0))
+
+
+# --- Size class (PP 7/2021) -------------------------------------------------------------------------
+
+# PP 7/2021 art. 35: micro up to Rp 1 miliar of capital (land and buildings excluded) or Rp 2
+# miliar of annual sales; small up to Rp 5 / 15 miliar; medium up to Rp 10 / 50 miliar.
+# The codes are the census's (vendors/census/sizeclass.py), so its selector can replace this rule.
+MICRO = "mikro"
+SIZE_LIMITS = (
+    (MICRO, 1_000_000_000, 2_000_000_000),
+    ("kecil", 5_000_000_000, 15_000_000_000),
+    ("menengah", 10_000_000_000, 50_000_000_000),
+)
+SIZE_LABELS = {
+    MICRO: gettext_lazy("Micro"),
+    "kecil": gettext_lazy("Small"),
+    "menengah": gettext_lazy("Medium"),
+    "besar": gettext_lazy("Above medium"),
+    "unknown": gettext_lazy("Not stated"),
+}
+
+
+def size_class_case(prefix: str = "") -> Case:
+    """The MSME's size class from its capital and annual sales (either within a class's limit)."""
+    capital, sales = f"{prefix}capital_idr", f"{prefix}annual_sales_idr"
+    whens = [When(Q(**{f"{capital}__isnull": True}) & Q(**{f"{sales}__isnull": True}), then=Value("unknown"))]
+    for name, capital_max, sales_max in SIZE_LIMITS:
+        whens.append(
+            When(Q(**{f"{capital}__lte": capital_max}) | Q(**{f"{sales}__lte": sales_max}), then=Value(name))
+        )
+    return Case(*whens, default=Value("besar"), output_field=CharField())
+
+
+def size_class_of(*, capital_idr: int | None, annual_sales_idr: int | None) -> str:
+    """The same rule in Python (for one MSME)."""
+    if capital_idr is None and annual_sales_idr is None:
+        return "unknown"
+    for name, capital_max, sales_max in SIZE_LIMITS:
+        if (capital_idr is not None and capital_idr <= capital_max) or (
+            annual_sales_idr is not None and annual_sales_idr <= sales_max
+        ):
+            return name
+    return "besar"
+
+
+# --- Concentration -------------------------------------------------------------------------------
+
+TOP_SHARE_OF_MSMES = 0.10  # "top 10%": the share of spending that went to the top tenth of MSMEs paid
+
+
+def gini(amounts: list[int]) -> float | None:
+    """Gini coefficient of the amounts (0: spread evenly, towards 1: to a few)."""
+    values = sorted(a for a in amounts if a > 0)
+    n, total = len(values), sum(values)
+    if n == 0 or total == 0:
+        return None
+    weighted = sum(i * v for i, v in enumerate(values, start=1))
+    return (2 * weighted) / (n * total) - (n + 1) / n
+
+
+def top_share(amounts: list[int]) -> tuple[float | None, int]:
+    """The share of the total that went to the top 10% of MSMEs (at least one), and how many that is."""
+    values = sorted((a for a in amounts if a > 0), reverse=True)
+    total = sum(values)
+    if not values or total == 0:
+        return None, 0
+    count = max(1, math.ceil(len(values) * TOP_SHARE_OF_MSMES))
+    return sum(values[:count]) / total, count
+
+
+# --- The figures of a period ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Share:
+    key: str
+    label: str
+    amount_idr: int
+    orders: int
+    msmes: int
+    share: float  # of the period's total, 0..1
+
+
+@dataclass(frozen=True)
+class Figures:
+    period: Period
+    total_idr: int
+    orders: int
+    msmes: int
+    by_month: tuple[Share, ...]  # the year's twelve months (empty for a month)
+    by_unit: tuple[Share, ...]
+    by_sector: tuple[Share, ...]
+    by_kecamatan: tuple[Share, ...]
+    by_size: tuple[Share, ...]
+    micro_idr: int
+    micro_share: float | None
+    top_share: float | None
+    top_count: int
+    gini: float | None
+
+    @property
+    def dimensions(self) -> dict[str, tuple[Share, ...]]:
+        return {
+            "month": self.by_month,
+            "unit": self.by_unit,
+            "sector": self.by_sector,
+            "kecamatan": self.by_kecamatan,
+            "size": self.by_size,
+        }
+
+
+MONTH_NAMES = (
+    gettext_lazy("January"),
+    gettext_lazy("February"),
+    gettext_lazy("March"),
+    gettext_lazy("April"),
+    gettext_lazy("May"),
+    gettext_lazy("June"),
+    gettext_lazy("July"),
+    gettext_lazy("August"),
+    gettext_lazy("September"),
+    gettext_lazy("October"),
+    gettext_lazy("November"),
+    gettext_lazy("December"),
+)
+
+
+def _sums():
+    return {
+        "amount": Sum(spent()),
+        "orders": Count("pk"),
+        "msmes": Count("unit_order__partner", distinct=True),
+    }
+
+
+def _share(key, label, row: dict, total: int) -> Share:
+    amount = int(row["amount"] or 0)
+    return Share(
+        key=str(key),
+        label=str(label),
+        amount_idr=amount,
+        orders=row["orders"],
+        msmes=row["msmes"],
+        share=amount / total if total else 0.0,
+    )
+
+
+def _shares(rows, total: int, key, label) -> tuple[Share, ...]:
+    out = [_share(key(r), label(r), r, total) for r in rows]
+    return tuple(sorted(out, key=lambda s: (-s.amount_idr, s.label)))
+
+
+def _compute_figures(period: Period) -> Figures:
+    qs = paid_invoices(period).order_by()
+    per_vendor = list(qs.values("unit_order__partner_id").annotate(amount=Sum(spent()), orders=Count("pk")))
+    amounts = [int(r["amount"] or 0) for r in per_vendor]
+    total = sum(amounts)
+    orders = sum(r["orders"] for r in per_vendor)
+
+    by_month: tuple[Share, ...] = ()
+    if not period.month:
+        months = {
+            timezone.localtime(r["month"]).month: r
+            for r in qs.annotate(month=TruncMonth("paid_at")).values("month").annotate(**_sums())
+        }
+        empty = {"amount": 0, "orders": 0, "msmes": 0}
+        by_month = tuple(
+            _share(f"{period.year}-{m:02d}", str(MONTH_NAMES[m - 1]), months.get(m, empty), total)
+            for m in range(1, 13)
+        )
+
+    by_unit = _shares(
+        qs.values("unit_order__unit__code", "unit_order__unit__name").annotate(**_sums()),
+        total,
+        key=lambda r: r["unit_order__unit__code"],
+        label=lambda r: r["unit_order__unit__name"],
+    )
+    sectors = dict(Vendor.Sector.choices)
+    by_sector = _shares(
+        qs.values("unit_order__partner__vendor__sector").annotate(**_sums()),
+        total,
+        key=lambda r: r["unit_order__partner__vendor__sector"] or "unknown",
+        label=lambda r: sectors.get(r["unit_order__partner__vendor__sector"]) or _("Not stated"),
+    )
+    by_kecamatan = _shares(
+        qs.values("unit_order__partner__kecamatan__code", "unit_order__partner__kecamatan__name").annotate(
+            **_sums()
+        ),
+        total,
+        key=lambda r: r["unit_order__partner__kecamatan__code"] or "unknown",
+        label=lambda r: r["unit_order__partner__kecamatan__name"] or _("Not stated"),
+    )
+    by_size = _shares(
+        qs.annotate(size=size_class_case("unit_order__partner__vendor__")).values("size").annotate(**_sums()),
+        total,
+        key=lambda r: r["size"],
+        label=lambda r: SIZE_LABELS[r["size"]],
+    )
+    micro = next((s.amount_idr for s in by_size if s.key == MICRO), 0)
+    top, top_count = top_share(amounts)
+    return Figures(
+        period=period,
+        total_idr=total,
+        orders=orders,
+        msmes=len(per_vendor),
+        by_month=by_month,
+        by_unit=by_unit,
+        by_sector=by_sector,
+        by_kecamatan=by_kecamatan,
+        by_size=by_size,
+        micro_idr=micro,
+        micro_share=micro / total if total else None,
+        top_share=top,
+        top_count=top_count,
+        gini=gini(amounts),
+    )
+
+
+def figures(period: Period) -> Figures:
+    """Everything the transparency page shows for `period` (cached until a payment lands)."""
+    return _cached("figures", period.key, compute=lambda: _compute_figures(period))
+
+
+@dataclass(frozen=True)
+class YearSummary:
+    year: int
+    total_idr: int
+    orders: int
+    msmes: int
+    micro_share: float | None
+    top_share: float | None
+    gini: float | None
+
+
+def year_summaries() -> list[YearSummary]:
+    """One line per year with paid orders (and the current year), newest first."""
+    out = []
+    for year in years_available():
+        f = figures(Period(year))
+        out.append(YearSummary(year, f.total_idr, f.orders, f.msmes, f.micro_share, f.top_share, f.gini))
+    return out
+
+
+# --- The units' rapor -----------------------------------------------------------------------------
+
+# The thresholds of the marks, in one place (the legend on the rapor page is drawn from these).
+GREEN_MIN_SHARE = 0.80  # green: at least 80% paid within the target, and the median within it
+YELLOW_MIN_SHARE = 0.50  # yellow: at least half paid within the target; red: less
+TREND_STEP = 0.05  # a change of the share within target of 5 points or more is a trend
+
+
+class Mark(StrEnum):
+    GREEN = "green"
+    YELLOW = "yellow"
+    RED = "red"
+    NONE = "none"
+
+
+MARK_LABELS = {
+    Mark.GREEN: gettext_lazy("Pays on time"),
+    Mark.YELLOW: gettext_lazy("Often late"),
+    Mark.RED: gettext_lazy("Pays late"),
+    Mark.NONE: gettext_lazy("No payment yet"),
+}
+TREND_LABELS = {
+    "better": gettext_lazy("Better than last year"),
+    "worse": gettext_lazy("Worse than last year"),
+    "same": gettext_lazy("As last year"),
+    "new": gettext_lazy("No payment last year"),
+}
+
+
+def mark_for(
+    *, paid: int, median_days: float | None, within_share: float | None, overdue_unpaid: int
+) -> Mark:
+    """The rapor's mark of a unit (thresholds above; the payment target from the settings)."""
+    if not paid:
+        return Mark.RED if overdue_unpaid else Mark.NONE
+    if within_share >= GREEN_MIN_SHARE and median_days <= payment_target_days():
+        return Mark.GREEN
+    if within_share >= YELLOW_MIN_SHARE:
+        return Mark.YELLOW
+    return Mark.RED
+
+
+def trend_for(this_share: float | None, last_share: float | None) -> str:
+    if last_share is None or this_share is None:
+        return "new"
+    if this_share - last_share >= TREND_STEP:
+        return "better"
+    if last_share - this_share >= TREND_STEP:
+        return "worse"
+    return "same"
+
+
+@dataclass(frozen=True)
+class Timing:
+    paid: int
+    median_days: float | None
+    within_share: float | None
+
+
+def _timing(days: list[int]) -> Timing:
+    if not days:
+        return Timing(0, None, None)
+    target = payment_target_days()
+    return Timing(len(days), float(statistics.median(days)), sum(1 for d in days if d <= target) / len(days))
+
+
+@dataclass(frozen=True)
+class RaporRow:
+    rank: int | None
+    code: str
+    name: str
+    short_name: str
+    year: Timing
+    last_year: Timing
+    quarters: tuple[Timing, ...]
+    overdue_unpaid: int
+    mark: str
+    trend: str
+
+    @property
+    def mark_label(self) -> str:
+        return str(MARK_LABELS[Mark(self.mark)])
+
+    @property
+    def trend_label(self) -> str:
+        return str(TREND_LABELS[self.trend])
+
+
+@dataclass(frozen=True)
+class Rapor:
+    year: int
+    target_days: int
+    rows: tuple[RaporRow, ...]
+    counts: dict = field(default_factory=dict)  # mark -> number of units
+
+    def row(self, code: str) -> RaporRow | None:
+        return next((r for r in self.rows if r.code == code), None)
+
+
+def _compute_rapor(year: int) -> Rapor:
+    target = payment_target_days()
+    start, _end = Period(year - 1).bounds()
+    _start, end = Period(year).bounds()
+    days: dict[int, dict] = {}
+    for unit_id, d, paid_at in Invoice.objects.filter(
+        status=Invoice.Status.PAID, paid_at__gte=start, paid_at__lt=end
+    ).values_list("unit_order__unit_id", "days_to_pay", "paid_at"):
+        local = timezone.localtime(paid_at)
+        per = days.setdefault(unit_id, {"year": [], "last": [], "q": ([], [], [], [])})
+        if local.year == year:
+            per["year"].append(d or 0)
+            per["q"][(local.month - 1) // 3].append(d or 0)
+        else:
+            per["last"].append(d or 0)
+    overdue = dict(
+        Invoice.objects.filter(
+            status__in=UNPAID, received_at__lt=timezone.now() - timezone.timedelta(days=target)
+        )
+        .values("unit_order__unit_id")
+        .annotate(n=Count("pk"))
+        .values_list("unit_order__unit_id", "n")
+    )
+    with_invoices = Invoice.objects.values("unit_order__unit_id")
+    units = Unit.objects.filter(Q(is_active=True) | Q(pk__in=with_invoices)).only(
+        "code", "name", "short_name"
+    )
+    rows = []
+    for unit in units:
+        per = days.get(unit.pk, {"year": [], "last": [], "q": ([], [], [], [])})
+        this, last = _timing(per["year"]), _timing(per["last"])
+        n_overdue = overdue.get(unit.pk, 0)
+        rows.append(
+            RaporRow(
+                rank=None,
+                code=unit.code,
+                name=unit.name,
+                short_name=unit.short_name or unit.name,
+                year=this,
+                last_year=last,
+                quarters=tuple(_timing(q) for q in per["q"]),
+                overdue_unpaid=n_overdue,
+                mark=mark_for(
+                    paid=this.paid,
+                    median_days=this.median_days,
+                    within_share=this.within_share,
+                    overdue_unpaid=n_overdue,
+                ).value,
+                trend=trend_for(this.within_share, last.within_share),
+            )
+        )
+    rows.sort(key=_rank_key)
+    ranked, rank = [], 0
+    for r in rows:
+        if r.year.paid:
+            rank += 1
+            r = replace(r, rank=rank)
+        ranked.append(r)
+    counts = {m.value: sum(1 for r in ranked if r.mark == m.value) for m in Mark}
+    return Rapor(year=year, target_days=target, rows=tuple(ranked), counts=counts)
+
+
+def _rank_key(r: RaporRow):
+    """Fastest first: median days, then the share within target, then fewer overdue invoices.
+    Units with nothing paid come last, those with overdue invoices first among them."""
+    if r.year.paid:
+        return (0, r.year.median_days, -r.year.within_share, r.overdue_unpaid, r.name)
+    return (1, 0, 0, -r.overdue_unpaid, r.name)
+
+
+def rapor(year: int) -> Rapor:
+    """Every unit ranked by how fast it pays after the BAST in `year` (cached until a payment lands)."""
+    return _cached("rapor", year, payment_target_days(), compute=lambda: _compute_rapor(year))
+
+
+def mark_legend() -> list[dict]:
+    """The marks with what each means, from the thresholds above."""
+    target = payment_target_days()
+    green, yellow = round(GREEN_MIN_SHARE * 100), round(YELLOW_MIN_SHARE * 100)
+    return [
+        {
+            "mark": Mark.GREEN.value,
+            "label": str(MARK_LABELS[Mark.GREEN]),
+            "rule": _(
+                "At least %(green)d%% of invoices paid within %(days)d days of the BAST, and half "
+                "of them within %(days)d days (median)."
+            )
+            % {"green": green, "days": target},
+        },
+        {
+            "mark": Mark.YELLOW.value,
+            "label": str(MARK_LABELS[Mark.YELLOW]),
+            "rule": _("At least %(yellow)d%% of invoices paid within %(days)d days of the BAST.")
+            % {"yellow": yellow, "days": target},
+        },
+        {
+            "mark": Mark.RED.value,
+            "label": str(MARK_LABELS[Mark.RED]),
+            "rule": _(
+                "Fewer than %(yellow)d%% paid within %(days)d days, or nothing paid while invoices "
+                "wait longer than that."
+            )
+            % {"yellow": yellow, "days": target},
+        },
+        {
+            "mark": Mark.NONE.value,
+            "label": str(MARK_LABELS[Mark.NONE]),
+            "rule": _("No invoice paid this year and none overdue."),
+        },
+    ]
+
+
+# --- Paid orders as public rows ------------------------------------------------------------------
+
+PAID_ORDER_VALUES = (
+    "pk",
+    "unit_order_id",
+    "unit_order__order__number",
+    "unit_order__order__date_placed",
+    "unit_order__delivery_at",
+    "unit_order__unit__code",
+    "unit_order__unit__name",
+    "unit_order__partner_id",
+    "unit_order__partner__name",
+    "unit_order__partner__vendor__business_name",
+    "unit_order__partner__vendor__sector",
+    "unit_order__partner__kecamatan__code",
+    "unit_order__partner__kecamatan__name",
+    "subtotal_idr",
+    "pbjt_idr",
+    "total_idr",
+    "spent_idr",
+    "received_at",
+    "paid_at",
+    "days_to_pay",
+)
+
+
+def ocid_prefix() -> str:
+    return getattr(settings, "OCDS_OCID_PREFIX", "ocds-xxxxxx")
+
+
+def ocid_for(order_number: str) -> str:
+    """The contracting process's id in OCDS: the registered prefix and the order's number."""
+    return f"{ocid_prefix()}-{order_number}"
+
+
+@dataclass(frozen=True)
+class PaidOrder:
+    invoice_id: int
+    unit_order_id: int
+    ocid: str
+    order_number: str
+    unit_code: str
+    unit_name: str
+    vendor_id: str
+    vendor_name: str
+    sector: str
+    kecamatan_code: str
+    kecamatan: str
+    subtotal_idr: int
+    pbjt_idr: int
+    total_idr: int
+    refunded_idr: int
+    spent_idr: int
+    ordered_at: datetime
+    delivery_at: datetime
+    received_at: datetime
+    paid_at: datetime
+    days_to_pay: int | None
+
+    @property
+    def sector_label(self) -> str:
+        return str(dict(Vendor.Sector.choices).get(self.sector, "")) if self.sector else ""
+
+
+def paid_order_values(period: Period | None = None) -> QuerySet:
+    """Paid invoices as plain values (one row per order), newest payment first."""
+    return (
+        paid_invoices(period)
+        .annotate(spent_idr=spent())
+        .values(*PAID_ORDER_VALUES)
+        .order_by("-paid_at", "-pk")
+    )
+
+
+def paid_order(row: dict) -> PaidOrder:
+    """One row of `paid_order_values` as it may be published (names masked, public ids)."""
+    number = str(row["unit_order__order__number"])
+    return PaidOrder(
+        invoice_id=row["pk"],
+        unit_order_id=row["unit_order_id"],
+        ocid=ocid_for(number),
+        order_number=number,
+        unit_code=row["unit_order__unit__code"],
+        unit_name=row["unit_order__unit__name"],
+        vendor_id=vendor_public_id(row["unit_order__partner_id"]),
+        vendor_name=public_name(
+            row["unit_order__partner__vendor__business_name"], row["unit_order__partner__name"]
+        ),
+        sector=row["unit_order__partner__vendor__sector"] or "",
+        kecamatan_code=row["unit_order__partner__kecamatan__code"] or "",
+        kecamatan=row["unit_order__partner__kecamatan__name"] or "",
+        subtotal_idr=row["subtotal_idr"],
+        pbjt_idr=row["pbjt_idr"],
+        total_idr=row["total_idr"],
+        refunded_idr=row["total_idr"] - row["spent_idr"],
+        spent_idr=row["spent_idr"],
+        ordered_at=row["unit_order__order__date_placed"],
+        delivery_at=row["unit_order__delivery_at"],
+        received_at=row["received_at"],
+        paid_at=row["paid_at"],
+        days_to_pay=row["days_to_pay"],
+    )
+
+
+def paid_orders(period: Period | None = None, *, unit_code: str | None = None):
+    """Public rows of paid orders, read in chunks (never every order in memory at once)."""
+    qs = paid_order_values(period)
+    if unit_code:
+        qs = qs.filter(unit_order__unit__code=unit_code)
+    for row in qs.iterator(chunk_size=2000):
+        yield paid_order(row)
+
+
+def unit_public(code: str) -> Unit | None:
+    """The unit with this code (any unit, active or not: its history stays public)."""
+    if not isinstance(code, str) or not 0 < len(code) <= 20:
+        return None
+    return Unit.objects.filter(code=code).first()
+
+
+def unit_paid_order_values(unit: Unit) -> QuerySet:
+    """The unit's paid orders, newest payment first (page through them, then `paid_order` each)."""
+    return paid_order_values().filter(unit_order__unit=unit)
+
+
+def ocds_invoices(period: Period) -> QuerySet[Invoice]:
+    """Paid invoices of `period` with all an OCDS release shows, oldest payment first.
+
+    Read them with `.iterator(chunk_size=…)`: the lines, receipt lines and payments are then
+    fetched per chunk, never for the whole year at once."""
+    return (
+        paid_invoices(period)
+        .select_related("unit_order__order", "unit_order__unit", "unit_order__partner__vendor")
+        .prefetch_related(
+            "unit_order__order__lines",
+            "unit_order__receipt__lines",
+            Prefetch(
+                "payments",
+                queryset=Payment.objects.filter(status=Payment.Status.SUCCEEDED).order_by("pk"),
+                to_attr="succeeded_payments",
+            ),
+        )
+        .order_by("paid_at", "pk")
+    )
