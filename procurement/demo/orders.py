@@ -28,6 +28,7 @@ from marketplace.partner.services import partner_is_open
 from procurement.budgets.models import BudgetLine
 from procurement.demo import backdate
 from procurement.demo.accounts import demo_owner_email
+from procurement.demo.data import DEMO_VENDORS
 from procurement.demo.settlement import CardPayer, Settle, invoice_settle
 from procurement.ordering import services
 from procurement.ordering.lifecycle import OrderStatus
@@ -202,11 +203,16 @@ def demo_orders_seed(*, officer, treasurer, card: CardPayer | None, unit_code: s
     if line is None:
         return 0
     done = set(UnitOrder.objects.filter(officer=officer).values_list("event__name", flat=True))
+    if all(planned.event in done for planned in PLAN):
+        return 0
+    # The hand-written demo MSMEs' products (never the city scale's thousands).
+    owners = [demo_owner_email(spec.no) for spec in DEMO_VENDORS]
     products = list(
         Product.objects.filter(
             kind__in=MEETING_KINDS,
             is_public=True,
             stockrecords__partner__is_active=True,
+            stockrecords__partner__vendor__owner__email__in=owners,
             lead_time_hours__lte=48,
         )
         .select_related("product_class")

@@ -217,6 +217,8 @@ def test_officers_act_for_units_with_meal_budget_lines_of_this_fiscal_year(world
 
 def test_demo_orders_show_every_status_of_an_order(world, db):
     assert set(UnitOrder.objects.values_list("status", flat=True)) == set(OrderStatus.values)
+    demo_owners = {demo_owner_email(spec.no) for spec in demo_vendor_specs()}
+    assert set(UnitOrder.objects.values_list("partner__vendor__owner__email", flat=True)) <= demo_owners
     waiting = UnitOrder.objects.get(status=S.PENDING_APPROVAL)
     assert waiting.total_idr > waiting.unit.approval_threshold_idr
     assert Membership.objects.filter(
