@@ -42,7 +42,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from procurement.settlement.models import Invoice, Payment
 from procurement.settlement.selectors import UNPAID, payment_target_days
@@ -182,11 +182,11 @@ SIZE_LIMITS = (
     ("menengah", 10_000_000_000, 50_000_000_000),
 )
 SIZE_LABELS = {
-    MICRO: gettext_lazy("Micro"),
-    "kecil": gettext_lazy("Small"),
-    "menengah": gettext_lazy("Medium"),
-    "besar": gettext_lazy("Above medium"),
-    "unknown": gettext_lazy("Not stated"),
+    MICRO: pgettext_lazy("business size", "Micro"),
+    "kecil": pgettext_lazy("business size", "Small"),
+    "menengah": pgettext_lazy("business size", "Medium"),
+    "besar": pgettext_lazy("business size", "Above medium"),
+    "unknown": pgettext_lazy("business size", "Not stated"),
 }
 
 
