@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "marketplace.accounts.apps.AccountsConfig",
     "marketplace.regions.apps.RegionsConfig",
     "vendors.apps.VendorsConfig",
+    "vendors.census.apps.CensusConfig",
     "procurement.units.apps.UnitsConfig",
     "procurement.budgets.apps.BudgetsConfig",
     "procurement.ceilings.apps.CeilingsConfig",
