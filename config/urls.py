@@ -25,6 +25,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("search/", CatalogueView.as_view(), name="product-search"),
     path("", include("vendors.urls")),
+    path("", include("vendors.census.urls")),
     path("", include("procurement.ordering.urls")),
     path("", include("procurement.settlement.urls")),
     path("", include("procurement.budgets.urls")),
