@@ -33,7 +33,7 @@ from procurement.ordering.models import UnitOrder
 from procurement.settlement import tasks, taxes
 from procurement.settlement.models import Invoice, Payment, SettlementAction, StripeEvent
 from procurement.transparency import selectors as transparency
-from procurement.units.models import Membership
+from procurement.units.models import Membership, Unit
 from procurement.units.selectors import holds_role
 from vendors.uploads import SanitisedFile, store_private
 
@@ -87,6 +87,9 @@ def _log(invoice: Invoice, action: str, *, actor=None, payment=None, amount_idr=
 
 
 def _next_number(unit_order: UnitOrder, year: int) -> str:
+    # Invoices are numbered per unit and year: lock the unit so two BASTs signed at once never
+    # count the same number.
+    Unit.objects.select_for_update().filter(pk=unit_order.unit_id).first()
     prefix = f"TAG/{unit_order.unit.code}/{year}/"
     seq = Invoice.objects.filter(number__startswith=prefix).count() + 1
     return f"{prefix}{seq:05d}"
@@ -201,6 +204,8 @@ def transfer_record(
             _("The transfer date must lie between the BAST (%(bast_day)s) and today.")
             % {"bast_day": received.strftime("%d-%m-%Y")}
         )
+    if invoice.payments.filter(status__in=LIVE).exists():  # checked before the proof is stored
+        raise SettlementRefused(_("A payment of this invoice is already in progress."))
     invoice = _withholding_for_payment_day(invoice, on=transfer_date, actor=treasurer)
     if amount_idr != invoice.net_idr:
         raise TransferAmountMismatch(amount_idr=amount_idr, net_idr=invoice.net_idr)
