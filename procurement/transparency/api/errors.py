@@ -71,7 +71,10 @@ def exception_handler(exc, context):
         headers["Retry-After"] = str(math.ceil(exc.wait))
     if getattr(exc, "auth_header", None):
         headers["WWW-Authenticate"] = exc.auth_header
-    set_rollback()
+    if getattr(
+        context.get("view"), "atomic", True
+    ):  # a streaming view runs outside the request's transaction
+        set_rollback()
     return Response(data, status=exc.status_code, headers=headers)
 
 

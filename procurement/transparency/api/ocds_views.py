@@ -23,11 +23,22 @@ JSON = "application/json; charset=utf-8"
 
 class PackageView(ApiMixin, APIView):
     permission_classes = [AllowAny]
+    atomic = False  # no request transaction (see as_view): nothing for an error to roll back
 
     @classmethod
     def as_view(cls, **initkwargs):
         # The package streams after the view returned: no request transaction around it.
         return transaction.non_atomic_requests(super().as_view(**initkwargs))
+
+    def _period(self, year, month=None) -> selectors.Period:
+        """The period asked for; 404 when it is none, or no order was paid in it (a package
+        holds at least one release, OCDS says)."""
+        period = selectors.valid_period(year, month)
+        if period is None:
+            raise exceptions.NotFound(_("There are no figures for this period."))
+        if not selectors.paid_invoices(period).exists():
+            raise exceptions.NotFound(_("No order was paid in this period yet."))
+        return period
 
     def _etag(self, name: str) -> str:
         return f'"{selectors.cache_version()}-{name}"'
@@ -50,9 +61,7 @@ class ReleasePackageView(PackageView):
     """Every order paid in the period as an OCDS release (stable URL; licence CC BY 4.0)."""
 
     def package(self, request, year: int, month: int | None = None):
-        period = selectors.valid_period(year, month)
-        if period is None:
-            raise exceptions.NotFound(_("There are no figures for this period."))
+        period = self._period(year, month)
         name = f"ocds-{period.key}"
         if period.month:
             body = selectors._cached(
@@ -95,7 +104,5 @@ class RecordPackageView(PackageView):
         responses={(200, "application/json"): OpenApiTypes.OBJECT},
     )
     def get(self, request, year: int):
-        period = selectors.valid_period(year)
-        if period is None:
-            raise exceptions.NotFound(_("There are no figures for this period."))
+        period = self._period(year)
         return self._answer(request, f"ocds-records-{period.year}", ocds.record_package_chunks(period.year))

@@ -8,14 +8,21 @@ from procurement.transparency.opendata import iso
 from procurement.transparency.public import public_name, public_text, vendor_public_id
 
 
+class Ratio(serializers.FloatField):
+    """A share or coefficient between 0 and 1, to four decimals."""
+
+    def to_representation(self, value):
+        return None if value is None else round(float(value), 4)
+
+
 class YearSummarySerializer(serializers.Serializer):
     year = serializers.IntegerField()
     spent_idr = serializers.IntegerField(source="total_idr")
     orders = serializers.IntegerField()
     msmes = serializers.IntegerField(help_text="Different MSMEs paid")
-    micro_share = serializers.FloatField(allow_null=True, help_text="0..1, PP 7/2021 size class")
-    top10_share = serializers.FloatField(source="top_share", allow_null=True)
-    gini = serializers.FloatField(allow_null=True)
+    micro_share = Ratio(allow_null=True, help_text="0..1, PP 7/2021 size class")
+    top10_share = Ratio(source="top_share", allow_null=True)
+    gini = Ratio(allow_null=True)
 
 
 class ShareSerializer(serializers.Serializer):
@@ -24,13 +31,13 @@ class ShareSerializer(serializers.Serializer):
     spent_idr = serializers.IntegerField(source="amount_idr")
     orders = serializers.IntegerField()
     msmes = serializers.IntegerField()
-    share = serializers.FloatField(help_text="Share of the period's spending, 0..1")
+    share = Ratio(help_text="Share of the period's spending, 0..1")
 
 
 class TimingSerializer(serializers.Serializer):
     paid = serializers.IntegerField(help_text="Invoices paid")
     median_days = serializers.FloatField(allow_null=True, help_text="Median days from the BAST to payment")
-    within_target_share = serializers.FloatField(source="within_share", allow_null=True)
+    within_target_share = Ratio(source="within_share", allow_null=True)
 
 
 class RaporRowSerializer(serializers.Serializer):
