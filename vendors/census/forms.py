@@ -47,12 +47,8 @@ class CensusFilterForm(forms.Form):
     """The dashboard's filters: a period (year, months from–to), a sector and a kecamatan."""
 
     year = forms.TypedChoiceField(label=YEAR, required=False, coerce=int, empty_value=None)
-    month_from = forms.TypedChoiceField(
-        label=_("From month"), required=False, coerce=int, empty_value=None, choices=MONTH_CHOICES
-    )
-    month_to = forms.TypedChoiceField(
-        label=_("To month"), required=False, coerce=int, empty_value=None, choices=MONTH_CHOICES
-    )
+    month_from = forms.TypedChoiceField(label=_("From month"), required=False, coerce=int, empty_value=None)
+    month_to = forms.TypedChoiceField(label=_("To month"), required=False, coerce=int, empty_value=None)
     sector = forms.ChoiceField(
         label=_("Sector"), required=False, choices=[("", _("All sectors"))] + Vendor.Sector.choices
     )
@@ -60,7 +56,10 @@ class CensusFilterForm(forms.Form):
 
     def __init__(self, *args, kecamatan_choices=(), today=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = year_choices(today)
+        # Each may be left at "all": a GET form sends every select, so each has an empty choice.
+        self.fields["year"].choices = [("", _("All years"))] + year_choices(today)
+        for name in ("month_from", "month_to"):
+            self.fields[name].choices = [("", _("All months"))] + MONTH_CHOICES
         self.fields["kecamatan"].choices = [("", _("All kecamatan"))] + list(kecamatan_choices)
         _small(self)
 

@@ -59,7 +59,8 @@ class StatisticsMixin(LoginRequiredMixin, PermissionRequiredMixin):
 
 
 def count_text(value) -> str:
-    return number_format(value or 0, force_grouping=True)
+    """A count as Indonesians write it (1.234); the charts hand counts over as floats."""
+    return number_format(round(value or 0), force_grouping=True)
 
 
 def percent_text(share) -> str:
@@ -125,9 +126,18 @@ def period_text(f: CensusFilter) -> str:
 # --- Charts and tables ---------------------------------------------------------------------------
 
 
-def table(caption: str, headers: list[str], rows: list[list], *, table_id: str) -> dict:
-    """A table of figures beside a chart: the first cell of each row is its header (th scope=row)."""
-    return {"caption": caption, "headers": headers, "rows": rows, "id": table_id}
+def table(
+    caption: str, headers: list[str], rows: list[list], *, table_id: str, text_columns: int = 1
+) -> dict:
+    """A table of figures beside a chart: the first cell of each row is its header (th scope=row);
+    the first `text_columns` columns are text (left), the others figures (right, never wrapped)."""
+    return {
+        "caption": caption,
+        "headers": headers,
+        "rows": rows,
+        "id": table_id,
+        "text_columns": text_columns,
+    }
 
 
 def count_section(rows, *, key: str, title: str, label_heading: str) -> dict:
@@ -271,6 +281,7 @@ def top_section(rows, *, title: str) -> dict:
                 for r in rows
             ],
             table_id="top_msmes-table",
+            text_columns=3,
         ),
     }
 
@@ -341,7 +352,7 @@ def tile_map(tiles, *, title: str, selected: int | None, link) -> dict:
             {
                 "pk": t.region_id,
                 "name": t.label,
-                "lines": [{"text": text, "y": 20 + 13 * i} for i, text in enumerate(lines) if text],
+                "lines": [{"text": text, "y": 20 + 14 * i} for i, text in enumerate(lines) if text],
                 "value": t.value,
                 "display": count_text(t.value),
                 "x": t.col * (TILE + TILE_GAP),
@@ -494,6 +505,7 @@ class CensusDashboardView(StatisticsMixin, View):
                         for r in kelurahan
                     ],
                     table_id="by_kelurahan-table",
+                    text_columns=2,
                 ),
                 "concentration": {
                     "top_share": percent_text(concentration.top_share),
