@@ -35,6 +35,7 @@ from procurement.settlement.models import Invoice, Payment, SettlementAction, St
 from procurement.transparency import selectors as transparency
 from procurement.units.models import Membership, Unit
 from procurement.units.selectors import holds_role
+from vendors.census import services as census
 from vendors.uploads import SanitisedFile, store_private
 
 Source = get_model("payment", "Source")
@@ -466,6 +467,19 @@ def card_refund(*, payment: Payment, admin, amount_idr: int, reason: str) -> Pay
     ordering.order_refund(
         unit_order=uo, actor=admin, amount_idr=reversed_idr, full=full, reason=reason.strip()
     )
+    census.census_sales_record(
+        vendor_id=uo.partner.vendor.pk,
+        paid_on=timezone.localdate(),
+        amount_idr=-census.census_refund_share(
+            subtotal_idr=invoice.subtotal_idr,
+            paid_idr=payment.amount_idr,
+            refunded_idr=payment.refunded_idr,
+            refunded_now_idr=amount_idr,
+        ),
+        orders=-1 if full else 0,
+        unit_code=uo.unit.code,
+        unit_name=uo.unit.name,
+    )
     if full:
         invoice.status, invoice.paid_at, invoice.days_to_pay = Invoice.Status.UNPAID, None, None
         invoice.save(update_fields=["status", "paid_at", "days_to_pay"])
@@ -495,6 +509,13 @@ def _settle(*, payment: Payment, invoice: Invoice, paid_on: date) -> None:
     uo = UnitOrder.objects.select_for_update().get(pk=invoice.unit_order_id)
     if uo.status == OrderStatus.RECEIVED:
         ordering.order_pay(unit_order=uo, actor=payment.created_by, amount_idr=invoice.total_idr)
+    census.census_sales_record(
+        vendor_id=invoice.unit_order.partner.vendor.pk,
+        paid_on=paid_on,
+        amount_idr=invoice.subtotal_idr,
+        unit_code=invoice.unit_order.unit.code,
+        unit_name=invoice.unit_order.unit.name,
+    )
     reference = payment.stripe_payment_intent_id or payment.reference
     _oscar_payment_record(
         invoice=invoice, payment=payment, amount_idr=payment.amount_idr, reference=reference

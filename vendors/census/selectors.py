@@ -875,9 +875,8 @@ def census_prefill_for(vendor: Vendor) -> CensusPrefill | None:
         nik = compact(vendor.nik)
         if len(nik) != 16:
             return None
-        record = (
-            CensusRecord.objects.filter(nik=nik).filter(Q(vendor__isnull=True) | Q(vendor=vendor)).first()
-        )
+        free = Q(vendor__isnull=True) | Q(vendor_id=vendor.pk) if vendor.pk else Q(vendor__isnull=True)
+        record = CensusRecord.objects.filter(free, nik=nik).first()
     if record is None:
         return None
     personal = vendor.status == Vendor.Status.APPROVED

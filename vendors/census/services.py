@@ -201,6 +201,8 @@ def census_record_for_vendor(*, vendor: Vendor, on: date | None = None) -> Censu
             business_name=str(vendor)[:120],
             registered_on=timezone.localtime(vendor.created_at).date() if vendor.created_at else on,
         )
+    if vendor.created_at:
+        record.registered_on = min(record.registered_on, timezone.localtime(vendor.created_at).date())
     own = record.pk is None or (
         record.source == CensusRecord.Source.PLATFORM and record.vendor_id == vendor.pk
     )
@@ -342,8 +344,11 @@ def census_sales_record(
         record.platform_status = PlatformStatus.PAID
     elif record.platform_status == PlatformStatus.PAID:
         record.platform_status = PlatformStatus.SELLING
+    record.registered_on = min(record.registered_on, paid_on)  # paid on a day: known to the city by then
     change = _class_refresh(record, on=today, cause=SizeClassChange.Cause.SALES)
-    record.save(update_fields=["first_paid_month", "platform_status", "size_class", "updated_at"])
+    record.save(
+        update_fields=["first_paid_month", "platform_status", "registered_on", "size_class", "updated_at"]
+    )
     if change:
         change.save()
     return record
@@ -445,13 +450,28 @@ def census_aggregates_replace(
         PlatformSales.objects.bulk_update(to_update, ["amount_idr", "orders", "unit_name"], batch_size=1000)
         PlatformSales.objects.bulk_create(to_create, batch_size=1000)
         touched |= {s.record_id for s in stale}
+        first_month = dict(
+            PlatformSales.objects.filter(record_id__in=touched)
+            .values_list("record_id")
+            .annotate(m=Min("month"))
+        )
         for record in CensusRecord.objects.filter(pk__in=touched).select_related("vendor__partner"):
             record.first_paid_month = _first_paid_month(record.pk)
+            if first_month.get(record.pk):
+                record.registered_on = min(record.registered_on, first_month[record.pk])
             record.platform_status = platform_status_for(
                 vendor=record.vendor, first_paid_month=record.first_paid_month
             )
             change = _class_refresh(record, on=today, cause=SizeClassChange.Cause.RECOMPUTE)
-            record.save(update_fields=["first_paid_month", "platform_status", "size_class", "updated_at"])
+            record.save(
+                update_fields=[
+                    "first_paid_month",
+                    "platform_status",
+                    "registered_on",
+                    "size_class",
+                    "updated_at",
+                ]
+            )
             if change:
                 change.save()
     drifts.sort(key=lambda d: (d.month, d.record_id or 0, d.vendor_id or 0, d.unit_code))
