@@ -22,6 +22,7 @@ from procurement.budgets.models import BudgetAccount
 from procurement.ceilings.models import PriceCeiling
 from procurement.settlement.models import TaxRule
 from procurement.units.models import Unit
+from vendors.census.models import KecamatanTile
 
 LEVEL_ORDER = {level: i for i, level in enumerate(Region.Level.values)}
 MAX_PRICE_IDR = 100_000_000  # a per-person price ceiling above Rp 100 juta is a typing mistake
@@ -104,7 +105,30 @@ TAX_RULES = FileSpec(
     check=_tax_rule_dates_in_order,
 )
 
-PACK = (REGIONS, UNITS, BUDGET_ACCOUNTS, PRICE_CEILINGS, TAX_RULES)
+
+def _tile_is_a_kecamatan(row: dict) -> list[tuple[str, str]]:
+    if row["code"].count(".") != 2:
+        return [("code", f"{row['code']!r} is not a kecamatan code like 33.74.01")]
+    return []
+
+
+KECAMATAN_TILES = FileSpec(
+    file="kecamatan-tiles.csv",
+    label="Kecamatan tiles",
+    model=KecamatanTile,
+    key=("code",),
+    columns=(
+        Column("code", field="region_code"),
+        Column("row", read=whole_number(minimum=0, maximum=30)),
+        Column("col", read=whole_number(minimum=0, maximum=30)),
+        Column("name", field="", required=False),  # for the reader of the file only
+    ),
+    references=(Reference("code", "region", Region),),
+    check=_tile_is_a_kecamatan,
+    required_file=False,  # a city without a tile map: the census shows no map
+)
+
+PACK = (REGIONS, UNITS, BUDGET_ACCOUNTS, PRICE_CEILINGS, TAX_RULES, KECAMATAN_TILES)
 
 
 def city_pack_load(*, pack_dir: Path) -> list[LoadReport]:
