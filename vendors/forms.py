@@ -1,19 +1,61 @@
 """Input shapes of the MSME pages; rules live in vendors.validators and vendors.services."""
 
 from django import forms
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.common.bounds import check_year
 from marketplace.common.money import format_rupiah
-from marketplace.regions.models import Region
 from marketplace.regions.selectors import kecamatan_list, kelurahan_list
-from vendors import validators
+from vendors import selectors, services, validators
 from vendors.models import Vendor, VendorDecision, VendorDocument
 
+# Room for the spaces, dots and dashes people type inside the identity numbers ("3374 0115 0890
+# 0001"): a maxlength of the digits alone would cut a typo silently into another, valid-looking
+# number. The server drops the separators and refuses what is not a valid number, with its message.
+IDENTITY_INPUT_ROOM = {"nik": 24, "nib": 20, "npwp": 24, "pirt_number": 40, "halal_number": 50}
 
-class _StepForm(forms.ModelForm):
+
+class VendorRulesMixin:
+    """For a ModelForm writing an MSME's fields (the registration steps, the admin): the identity
+    numbers it holds cleaned to their normal form, and the rules between the fields checked, by
+    the functions vendors.services.vendor_update applies, so each path gives the same message."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, room in IDENTITY_INPUT_ROOM.items():
+            field = self.fields.get(name)
+            if field is None:
+                continue
+            # The stored length (the model's max_length) is checked on the normal form.
+            field.max_length = None
+            field.validators = [v for v in field.validators if not isinstance(v, MaxLengthValidator)]
+            field.widget.attrs["maxlength"] = room
+
+    def clean(self):
+        data = super().clean()
+        numbers = {name: data[name] for name in services.IDENTITY_CLEANERS if name in data}
+        try:
+            data.update(services.identity_clean(numbers))
+        except services.InvalidIdentity as exc:
+            for name, message in exc.errors.items():
+                self.add_error(name, message)
+        values = selectors.profile_values(self.instance, data)
+        for name, message in selectors.vendor_profile_problems(values, fields=self.fields).items():
+            if not self.has_error(name):
+                self.add_error(name if name in self.fields else None, message)
+        return data
+
+
+def add_service_errors(form, exc: services.VendorError) -> None:
+    """Show a service's refusal on the form: on the fields it names, else above the form."""
+    errors = getattr(exc, "errors", None) or {None: exc.message}
+    for name, message in errors.items():
+        form.add_error(name if name in form.fields else None, message)
+
+
+class _StepForm(VendorRulesMixin, forms.ModelForm):
     """A step of the registration; fields may stay empty in a draft."""
 
     def __init__(self, *args, **kwargs):
@@ -51,32 +93,19 @@ class BusinessForm(_StepForm):
         value = self.cleaned_data["phone"]
         return validators.normalise_phone(value) if value else ""
 
-    def clean(self):
-        data = super().clean()
-        kec, kel = data.get("kecamatan"), data.get("kelurahan")
-        if kel and kec and kel.parent_id != kec.pk:
-            self.add_error("kelurahan", _("This kelurahan is not in the chosen kecamatan."))
-        if kel and not kec:
-            data["kecamatan"] = Region.objects.get(pk=kel.parent_id)
-        return data
-
 
 class OwnerForm(_StepForm):
-    # Room for the spaces, dots and dashes people type inside a NIK ("3374 0115 0890 0001"): a
-    # maxlength of 16 would cut a 17-digit typo silently into another, valid-looking NIK.
-    # The server drops the separators and refuses anything that is not 16 digits.
-    nik = forms.CharField(
-        label=Vendor._meta.get_field("nik").verbose_name,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "maxlength": 24}),
-        help_text=_("16 digits, as on your KTP."),
-    )
-
     class Meta:
         model = Vendor
         fields = ("owner_name", "nik")
+        widgets = {"nik": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})}
+        help_texts = {"nik": _("16 digits, as on your KTP.")}
 
-    def clean_nik(self):
-        return validators.clean_nik(self.cleaned_data["nik"])
+
+def _date_input():
+    return forms.DateInput(
+        attrs={"type": "date", "min": "2000-01-01", "max": "2100-12-31"}, format="%Y-%m-%d"
+    )
 
 
 class PermitsForm(_StepForm):
@@ -87,63 +116,34 @@ class PermitsForm(_StepForm):
             "iumk",
             "npwp",
             "pp55_number",
+            "pp55_valid_from",
             "pp55_valid_until",
+            "pbjt_collector",
+            "pbjt_tax_number",
             "pirt_number",
             "halal_number",
             "kopimi_registered",
             "kopimi_number",
         )
-        widgets = {
-            "pp55_valid_until": forms.DateInput(
-                attrs={"type": "date", "min": "2000-01-01", "max": "2100-12-31"}, format="%Y-%m-%d"
-            )
+        widgets = {"pp55_valid_from": _date_input(), "pp55_valid_until": _date_input()}
+        labels = {"pbjt_collector": _("Registered as a PBJT collector")}
+        help_texts = {
+            "nib": _("13 digits, from OSS. Required."),
+            "pp55_number": _("If you hold one, give its validity dates; upload it with the documents."),
+            "pbjt_tax_number": _("Required when you are registered as a PBJT collector."),
+            "pirt_number": _("For food: at least 15 digits; the last two are the expiry year."),
+            "halal_number": _("Starts with ID."),
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["nib"].widget.attrs.update({"inputmode": "numeric", "maxlength": 13})
-        self.fields["nib"].help_text = _("13 digits, from OSS. Required.")
-        self.fields["pirt_number"].help_text = _(
-            "For food: at least 15 digits; the last two are the expiry year."
-        )
-        self.fields["halal_number"].help_text = _("Starts with ID.")
+        self.fields["nib"].widget.attrs["inputmode"] = "numeric"
 
-    def clean_nib(self):
-        value = (self.cleaned_data["nib"] or "").strip()
-        if not value:
-            return None
-        validators.validate_nib(value)
-        return value
-
-    def clean_npwp(self):
-        value = (self.cleaned_data["npwp"] or "").strip()
-        if value:
-            validators.validate_npwp(value)
-        return value
+    def clean_pp55_valid_from(self):
+        return check_year(self.cleaned_data["pp55_valid_from"])
 
     def clean_pp55_valid_until(self):
         return check_year(self.cleaned_data["pp55_valid_until"])
-
-    def clean_pirt_number(self):
-        value = (self.cleaned_data["pirt_number"] or "").strip()
-        if value:
-            validators.validate_pirt(value)
-        return value
-
-    def clean_halal_number(self):
-        value = (self.cleaned_data["halal_number"] or "").strip().upper()
-        if value:
-            validators.validate_halal(value)
-        return value
-
-    def clean(self):
-        data = super().clean()
-        if data.get("kopimi_registered") and not data.get("kopimi_number"):
-            self.add_error("kopimi_number", _("Give the Gerai Kopimi registration number."))
-        pp55_date_missing = not data.get("pp55_valid_until") and not self.has_error("pp55_valid_until")
-        if data.get("pp55_number") and pp55_date_missing:
-            self.add_error("pp55_valid_until", _("Give the validity date of the PP 55/2022 certificate."))
-        return data
 
 
 # Capital and annual sales: an MSME's are at most tens of billions of rupiah (PP 7/2021);
@@ -191,16 +191,20 @@ class CensusForm(_StepForm):
 class DocumentsForm(forms.Form):
     """One file field per document this registration needs."""
 
-    def __init__(self, *args, kinds=(), present=(), **kwargs):
+    def __init__(self, *args, kinds=(), present=(), optional=(), **kwargs):
         super().__init__(*args, **kwargs)
         for kind in kinds:
             label = VendorDocument.Kind(kind).label
+            if kind in present:
+                help_text = _("Already uploaded: a new file replaces it.")
+            elif kind in optional:
+                help_text = _("Optional. JPEG, PNG or PDF, at most 5 MB.")
+            else:
+                help_text = _("JPEG, PNG or PDF, at most 5 MB.")
             self.fields[kind] = forms.FileField(
                 label=label,
                 required=False,
-                help_text=_("Already uploaded: a new file replaces it.")
-                if kind in present
-                else _("JPEG, PNG or PDF, at most 5 MB."),
+                help_text=help_text,
                 widget=forms.ClearableFileInput(
                     attrs={"class": "form-control-file", "accept": "image/jpeg,image/png,application/pdf"}
                 ),

@@ -12,9 +12,16 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from vendors import validators
+
 
 class Vendor(models.Model):
-    """An MSME: its registration, verification status and link to its Oscar partner."""
+    """An MSME: its registration, verification status and link to its Oscar partner.
+
+    The identity numbers carry their validators (vendors.validators), so `full_clean()` refuses a
+    bad one; they are stored in their normal form (digits only, a halal number upper case), which
+    vendors.services.vendor_update writes whatever was typed. The owner's gender and birth date
+    are read from the NIK by the same service, never typed."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -38,6 +45,11 @@ class Vendor(models.Model):
         CRAFT = "kriya", _("Crafts (kriya)")
         SERVICES = "jasa", _("Services (jasa)")
         OTHER = "lainnya", _("Other")
+
+    class Gender(models.TextChoices):
+        # The KTP's letters: L (laki-laki), P (perempuan).
+        MALE = "L", _("Male")
+        FEMALE = "P", _("Female")
 
     owner = models.OneToOneField(
         settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="vendor"
@@ -83,20 +95,33 @@ class Vendor(models.Model):
 
     # Owner (personal data: never public)
     owner_name = models.CharField(_("full name as on KTP"), max_length=120, blank=True)
-    nik = models.CharField(_("NIK"), max_length=16, unique=True, null=True, blank=True)
+    nik = models.CharField(
+        _("NIK"), max_length=16, unique=True, null=True, blank=True, validators=[validators.validate_nik]
+    )
+    # Read from the NIK (day + 40 for women; DDMMYY) whenever it is set or changed.
+    owner_gender = models.CharField(
+        _("owner's gender"), max_length=1, choices=Gender.choices, blank=True, editable=False
+    )
+    owner_birth_date = models.DateField(_("owner's birth date"), null=True, blank=True, editable=False)
 
     # Permits
-    nib = models.CharField(_("NIB"), max_length=13, unique=True, null=True, blank=True)
+    nib = models.CharField(
+        _("NIB"), max_length=13, unique=True, null=True, blank=True, validators=[validators.validate_nib]
+    )
     iumk = models.CharField(_("IUMK"), max_length=40, blank=True)
-    npwp = models.CharField(_("NPWP"), max_length=20, blank=True)
+    npwp = models.CharField(_("NPWP"), max_length=20, blank=True, validators=[validators.validate_npwp])
     pp55_number = models.CharField(_("PP 55/2022 certificate number"), max_length=60, blank=True)
     pp55_valid_from = models.DateField(_("PP 55/2022 certificate valid from"), null=True, blank=True)
     pp55_valid_until = models.DateField(_("PP 55/2022 certificate valid until"), null=True, blank=True)
     # PBJT (regional tax on food and drink): an MSME registered to collect it charges it on top.
     pbjt_collector = models.BooleanField(_("registered PBJT collector"), default=False)
     pbjt_tax_number = models.CharField(_("regional tax number (NPWPD)"), max_length=40, blank=True)
-    pirt_number = models.CharField(_("P-IRT number"), max_length=30, blank=True)
-    halal_number = models.CharField(_("halal certificate number"), max_length=40, blank=True)
+    pirt_number = models.CharField(
+        _("P-IRT number"), max_length=30, blank=True, validators=[validators.validate_pirt]
+    )
+    halal_number = models.CharField(
+        _("halal certificate number"), max_length=40, blank=True, validators=[validators.validate_halal]
+    )
     kopimi_registered = models.BooleanField(_("registered in Gerai Kopimi"), default=False)
     kopimi_number = models.CharField(_("Gerai Kopimi number"), max_length=40, blank=True)
 

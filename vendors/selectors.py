@@ -1,5 +1,7 @@
-"""Reads about MSMEs: what a registration still needs, who may see what, the queue."""
+"""Reads about MSMEs: what a registration still needs, the rules between its fields, who may see
+what, the queue."""
 
+from collections.abc import Callable, Mapping
 from datetime import timedelta
 
 from django.db.models import QuerySet
@@ -43,6 +45,89 @@ def required_documents(vendor: Vendor) -> list[str]:
     if vendor.pirt_number:
         kinds.append(D.PIRT)
     return kinds
+
+
+def optional_documents(vendor: Vendor) -> list[str]:
+    """Document kinds the owner may upload besides the required ones, given what it declares."""
+    return [D.PP55] if vendor.pp55_number else []
+
+
+def upload_documents(vendor: Vendor) -> list[str]:
+    """The document kinds of the documents step: the required ones, then the optional ones."""
+    return required_documents(vendor) + optional_documents(vendor)
+
+
+# --- Rules between an MSME's fields ----------------------------------------------------------------
+# Checked by vendors.services.vendor_update (every path that writes an MSME: the registration
+# steps, the admin, an import) and by the forms before it, so each path gives the same message.
+
+
+def _text(values: Mapping, field: str) -> str:
+    return str(values.get(field) or "").strip()
+
+
+def _kelurahan_problems(values: Mapping) -> dict[str, str]:
+    kecamatan, kelurahan = values.get("kecamatan"), values.get("kelurahan")
+    if kecamatan is not None and kelurahan is not None and kelurahan.parent_id != kecamatan.pk:
+        return {"kelurahan": _("This kelurahan is not in the chosen kecamatan.")}
+    return {}
+
+
+def _kopimi_problems(values: Mapping) -> dict[str, str]:
+    if values.get("kopimi_registered") and not _text(values, "kopimi_number"):
+        return {"kopimi_number": _("Give the Gerai Kopimi registration number.")}
+    return {}
+
+
+def _pp55_problems(values: Mapping) -> dict[str, str]:
+    valid_from, valid_until = values.get("pp55_valid_from"), values.get("pp55_valid_until")
+    if _text(values, "pp55_number") and not valid_until:
+        return {"pp55_valid_until": _("Give the validity date of the PP 55/2022 certificate.")}
+    if valid_from and valid_until and valid_from > valid_until:
+        return {
+            "pp55_valid_from": _(
+                "The PP 55/2022 certificate cannot be valid from a date after its end of validity."
+            )
+        }
+    return {}
+
+
+def _pbjt_problems(values: Mapping) -> dict[str, str]:
+    if values.get("pbjt_collector") and not _text(values, "pbjt_tax_number"):
+        return {"pbjt_tax_number": _("Give the regional tax number (NPWPD) under which you collect PBJT.")}
+    return {}
+
+
+# Each rule with the fields it reads.
+PROFILE_RULES: tuple[tuple[frozenset[str], Callable[[Mapping], dict[str, str]]], ...] = (
+    (frozenset({"kecamatan", "kelurahan"}), _kelurahan_problems),
+    (frozenset({"kopimi_registered", "kopimi_number"}), _kopimi_problems),
+    (frozenset({"pp55_number", "pp55_valid_from", "pp55_valid_until"}), _pp55_problems),
+    (frozenset({"pbjt_collector", "pbjt_tax_number"}), _pbjt_problems),
+)
+PROFILE_RULE_FIELDS = frozenset().union(*(fields for fields, _check in PROFILE_RULES))
+
+
+def profile_values(vendor: Vendor, changes: Mapping | None = None) -> dict:
+    """The fields the profile rules read: the MSME's, with `changes` ({field: value}) over them."""
+    values = {field: getattr(vendor, field) for field in PROFILE_RULE_FIELDS}
+    values.update({k: v for k, v in (changes or {}).items() if k in PROFILE_RULE_FIELDS})
+    return values
+
+
+def vendor_profile_problems(values: Mapping, *, fields=None) -> dict[str, str]:
+    """What is wrong between the MSME's fields, {field: message}: a kelurahan outside the chosen
+    kecamatan, Gerai Kopimi without its number, a PP 55/2022 certificate without its validity
+    date or valid from after until, a PBJT collector without the NPWPD.
+
+    `values` holds every field the rules read (`profile_values`). With `fields`, only the rules
+    reading one of them are checked (what a form or an update changes), so an old problem in
+    another step does not block this one."""
+    problems: dict[str, str] = {}
+    for rule_fields, check in PROFILE_RULES:
+        if fields is None or rule_fields & set(fields):
+            problems.update(check(values))
+    return problems
 
 
 def registration_missing(vendor: Vendor) -> list[str]:

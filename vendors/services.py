@@ -4,12 +4,14 @@ Every status change goes through `_transition`, which checks who may make it,
 records a VendorDecision and notifies the owner, in one transaction.
 """
 
+from collections.abc import Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.storage import storages
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
@@ -30,6 +32,18 @@ A = VendorDecision.Action
 
 # Fields whose change sends a verified MSME back to verification.
 REVERIFY_FIELDS = ("nik", "nib", "legal_form")
+# The identity numbers and how each is stored: its normal form (vendors.validators), whatever
+# was typed, or the validator's message.
+IDENTITY_CLEANERS = {
+    "nik": validators.clean_nik,
+    "nib": validators.clean_nib,
+    "npwp": validators.clean_npwp,
+    "pirt_number": validators.clean_pirt,
+    "halal_number": validators.clean_halal,
+}
+# Facts read from the NIK whenever it is set or changed, never typed.
+NIK_FACTS = ("owner_gender", "owner_birth_date")
+_GENDER_OF_NIK = {"M": Vendor.Gender.MALE, "F": Vendor.Gender.FEMALE}
 # Statuses in which the city has verified the MSME's identity and documents.
 VERIFIED = (S.APPROVED, S.SUSPENDED)
 STAFF_MAY_NOT_REGISTER = gettext_lazy(
@@ -55,8 +69,22 @@ class DuplicateIdentity(VendorError):
     pass
 
 
-class InvalidIdentity(VendorError):
-    """A NIK that is not 16 digits or names a region that does not exist."""
+class InvalidFields(VendorError):
+    """Values refused, each by its field: `errors` is {field: message}; `message` says them all."""
+
+    def __init__(self, errors: Mapping[str, str]):
+        self.errors = {field: str(message) for field, message in errors.items()}
+        super().__init__(" ".join(self.errors.values()))
+
+
+class InvalidIdentity(InvalidFields):
+    """A NIK, NIB, NPWP, P-IRT or halal number that is wrong (a NIK: not 16 digits, or naming a
+    region that does not exist)."""
+
+
+class InvalidProfile(InvalidFields):
+    """Fields that do not agree (vendors.selectors.vendor_profile_problems): a kelurahan outside
+    the kecamatan, Gerai Kopimi without its number, PP 55/2022 or PBJT facts incomplete."""
 
 
 @dataclass(frozen=True)
@@ -209,10 +237,57 @@ def vendor_start(*, owner) -> Vendor:
     return vendor
 
 
+def identity_clean(data: Mapping) -> dict:
+    """`data` ({field: value}) with each identity number it holds (IDENTITY_CLEANERS) in its normal
+    form: "3374 0115 0890 0001" becomes "3374011508900001". InvalidIdentity names every wrong one.
+
+    `vendor_update` applies it; any other writer of MSMEs' numbers (the census import) calls it,
+    or the `vendors.validators.clean_*` function of the one number it has."""
+    cleaned, errors = dict(data), {}
+    for field, clean in IDENTITY_CLEANERS.items():
+        if field not in cleaned:
+            continue
+        try:
+            cleaned[field] = clean(cleaned[field])
+        except ValidationError as exc:
+            errors[field] = exc.messages[0]
+    if errors:
+        raise InvalidIdentity(errors)
+    return cleaned
+
+
+def owner_facts(nik) -> tuple[str, date | None]:
+    """The owner's gender (Vendor.Gender) and birth date as the NIK tells them; ("", None) without
+    a NIK or for one that does not read."""
+    try:
+        info = validators.parse_nik(nik) if nik else None
+    except ValidationError:
+        info = None
+    if info is None:
+        return "", None
+    return _GENDER_OF_NIK[info.gender], info.birth_date
+
+
+def _model_check(vendor: Vendor, fields) -> None:
+    """The model's own checks (field validators, choices, lengths, constraints) of the fields
+    being written; uniqueness is `_check_unique_identity`'s, with its own message."""
+    exclude = [f.name for f in Vendor._meta.fields if f.name not in fields]
+    try:
+        vendor.full_clean(exclude=exclude, validate_unique=False)
+    except ValidationError as exc:
+        errors = exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.messages}
+        raise InvalidFields({field: messages[0] for field, messages in errors.items()}) from exc
+
+
 @transaction.atomic
 def vendor_update(*, vendor: Vendor, actor, data: dict) -> Vendor:
-    """Save registration or profile fields. An approved MSME changing NIK, NIB or
-    legal form goes back to verification and stops selling until approved again."""
+    """Save registration or profile fields: the one way an MSME's fields are written.
+
+    Identity numbers are stored in their normal form (`identity_clean`), the owner's gender and
+    birth date read from the NIK, a missing kecamatan taken from the kelurahan; the rules between
+    the fields (`selectors.vendor_profile_problems`) and the model's validators refuse, naming
+    the fields (InvalidFields). An approved MSME changing NIK, NIB or legal form goes back to
+    verification and stops selling until approved again."""
     if vendor.owner_id != actor.pk:
         raise NotAllowed(_("Only the owner can change this registration."))
     if vendor.status in (S.SUBMITTED, S.REJECTED):
@@ -220,15 +295,20 @@ def vendor_update(*, vendor: Vendor, actor, data: dict) -> Vendor:
             _("The registration cannot be changed while it is “%(status)s”.")
             % {"status": vendor.get_status_display()}
         )
-    if data.get("nik"):
-        try:
-            data = {**data, "nik": validators.clean_nik(data["nik"])}
-        except ValidationError as exc:
-            raise InvalidIdentity(exc.messages[0]) from exc
+    # The NIK's facts follow the NIK; they are not written from outside.
+    data = identity_clean({k: v for k, v in data.items() if k not in NIK_FACTS})
     current = Vendor.objects.select_for_update().get(pk=vendor.pk)
     changed_identity = [f for f in REVERIFY_FIELDS if f in data and data[f] != getattr(current, f)]
     for field, value in data.items():
         setattr(current, field, value)
+    if current.kelurahan_id and not current.kecamatan_id:
+        current.kecamatan_id = current.kelurahan.parent_id
+    if "nik" in data:
+        current.owner_gender, current.owner_birth_date = owner_facts(current.nik)
+    problems = selectors.vendor_profile_problems(selectors.profile_values(current), fields=data)
+    if problems:
+        raise InvalidProfile(problems)
+    _model_check(current, data)
     _check_unique_identity(current)
     try:
         with transaction.atomic():

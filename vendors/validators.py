@@ -10,11 +10,15 @@
 - Halal certificate number: ``ID`` followed by digits.
 - NPWP: tax number, 15 digits (old format) or 16 (the NIK-based format since 2024).
 
-The ``validate_*`` functions are Django validators: they take the value, return nothing and raise
-``ValidationError`` with a stable ``code``. People type these numbers with spaces, dots and dashes
-(``33.74.01…``, ``01.234.567.8-901.000``); the validators accept them, and forms store
-``compact(value)``. ``parse_nik`` reads a NIK's structure only (no database); ``validate_nik``
-and ``clean_nik``, used by forms and services, also check its regions (database). A NIK is
+The ``validate_*`` functions are Django validators (also on the model's fields, so ``full_clean``
+refuses a bad number): they take the value, return nothing and raise ``ValidationError`` with a
+stable ``code``. People type these numbers with spaces, dots and dashes (``33.74.01…``,
+``01.234.567.8-901.000``); the validators accept them. The ``clean_*`` functions return the
+number as stored, its normal form (digits only; a halal number upper case without separators),
+or raise the validator's error: every path that writes one (the forms, the admin,
+``vendors.services.vendor_update``, an import) goes through them, so the same number is stored
+and the same message refuses it whatever the path. ``parse_nik`` reads a NIK's structure only
+(no database); ``validate_nik`` and ``clean_nik`` also check its regions (database). A NIK is
 personal data: show it with ``mask_nik`` outside the owner, the verifier and the analyst with
 the right permission.
 """
@@ -40,13 +44,18 @@ __all__ = [
     "check_nik_regions",
     "validate_nik",
     "clean_nik",
+    "nik_clean_info",
     "nik_issued_in_city",
     "mask_nik",
     "validate_nib",
+    "clean_nib",
     "validate_pirt",
+    "clean_pirt",
     "normalise_halal",
     "validate_halal",
+    "clean_halal",
     "validate_npwp",
+    "clean_npwp",
     "normalise_phone",
     "validate_phone",
 ]
@@ -192,11 +201,17 @@ def clean_nik(value) -> str | None:
 
     Spaces, dots and dashes typed inside it are dropped; what is left must be 16 digits.
     """
+    info = nik_clean_info(value)
+    return info.nik if info else None
+
+
+def nik_clean_info(value) -> NikInfo | None:
+    """What a NIK tells (see ``clean_nik``), or None when empty; ValidationError when wrong."""
     if not compact(value):
         return None
     info = parse_nik(value)
     check_nik_regions(info)
-    return info.nik
+    return info
 
 
 def nik_issued_in_city(nik, city_code: str | None = None) -> bool:
@@ -250,6 +265,15 @@ def validate_nib(value) -> None:
         )
 
 
+def clean_nib(value) -> str | None:
+    """The NIB as stored (its 13 digits), or None when empty; ValidationError when wrong."""
+    nib = compact(value)
+    if not nib:
+        return None
+    validate_nib(nib)
+    return nib
+
+
 def validate_pirt(value, *, today: date | None = None) -> None:
     """Django validator: a P-IRT number has at least 15 digits, the last two its expiry year."""
     pirt = compact(value)
@@ -269,6 +293,14 @@ def validate_pirt(value, *, today: date | None = None) -> None:
             code="pirt_expired",
             params={"year": expiry_year},
         )
+
+
+def clean_pirt(value, *, today: date | None = None) -> str:
+    """The P-IRT number as stored (digits only), "" when empty; ValidationError when wrong."""
+    pirt = compact(value)
+    if pirt:
+        validate_pirt(pirt, today=today)
+    return pirt
 
 
 def normalise_halal(value) -> str:
@@ -291,6 +323,15 @@ def validate_halal(value) -> None:
         )
 
 
+def clean_halal(value) -> str:
+    """The halal certificate number as stored (``normalise_halal``), "" when empty; ValidationError
+    when wrong."""
+    number = normalise_halal(value)
+    if number:
+        validate_halal(number)
+    return number
+
+
 def validate_npwp(value) -> None:
     """Django validator: an NPWP is 15 digits (old format) or 16 (NIK-based)."""
     npwp = compact(value)
@@ -302,6 +343,14 @@ def validate_npwp(value) -> None:
             code="npwp_length",
             params={"length": len(npwp)},
         )
+
+
+def clean_npwp(value) -> str:
+    """The NPWP as stored (its 15 or 16 digits), "" when empty; ValidationError when wrong."""
+    npwp = compact(value)
+    if npwp:
+        validate_npwp(npwp)
+    return npwp
 
 
 # --- Phone ---------------------------------------------------------------------------------------

@@ -13,7 +13,14 @@ from marketplace.catalogue.selectors import ListingFilters, product_cards, produ
 from marketplace.common.filters import valid_filters
 from marketplace.common.pagination import CappedCountPaginator
 from vendors import selectors, services
-from vendors.forms import STEP_SLUGS, STEPS, DecisionForm, DocumentsForm, QueueFilterForm
+from vendors.forms import (
+    STEP_SLUGS,
+    STEPS,
+    DecisionForm,
+    DocumentsForm,
+    QueueFilterForm,
+    add_service_errors,
+)
 from vendors.models import Vendor, VendorDecision, VendorDocument
 from vendors.validators import mask_nik, nik_issued_in_city
 
@@ -71,7 +78,11 @@ class RegistrationStepView(LoginRequiredMixin, View):
         if self.form_class is DocumentsForm:
             present = set(selectors.documents_of(self.vendor).values_list("kind", flat=True))
             return DocumentsForm(
-                data, files, kinds=selectors.required_documents(self.vendor), present=present
+                data,
+                files,
+                kinds=selectors.upload_documents(self.vendor),
+                optional=selectors.optional_documents(self.vendor),
+                present=present,
             )
         return self.form_class(data, instance=self.vendor)
 
@@ -135,7 +146,7 @@ class RegistrationStepView(LoginRequiredMixin, View):
                 vendor=self.vendor, actor=self.request.user, data=form.cleaned_data
             )
         except services.VendorError as exc:
-            form.add_error(None, exc.message)
+            add_service_errors(form, exc)
             return False
         if was_verified and self.vendor.status == Vendor.Status.SUBMITTED:
             messages.warning(
