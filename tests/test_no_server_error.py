@@ -19,7 +19,10 @@ path arguments fails `test_every_page_is_covered` until `KWARGS` says how to fil
 
 from __future__ import annotations
 
+import inspect
 import os
+import re
+import sys
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -200,6 +203,13 @@ ROLE_FOR = {
     "settlement": "treasurer",
     "settlement:vendor-payments": "vendor",
     "settlement:stripe-webhook": "anonymous",
+    "transparency": "anonymous",
+    "api": "anonymous",
+    "api:token": "officer",
+    "api:my-orders": "officer",
+    "api:my-order": "officer",
+    "api:incoming-orders": "vendor",
+    "api:incoming-order": "vendor",
 }
 ROLE_ORDER = ("anonymous", "officer", "vendor", "verifier", "admin")
 
@@ -248,7 +258,33 @@ KWARGS: dict[str, list[tuple[str, Callable[[City], dict]]]] = {
         f"settlement:{name}": [("", lambda c: {"pk": c.ids["payment"].pk})]
         for name in ("transfer-confirm", "transfer-dispute", "transfer-void", "transfer-proof", "card-refund")
     },
+    # Open data: the year of the world's payments, its unit, and its orders.
+    "transparency:unit": [("", lambda c: {"code": c.ids["world"].unit.code})],
+    **{
+        f"transparency:{name}": [("", lambda c: {"year": _this_year()})]
+        for name in ("csv-orders", "csv-aggregates", "ocds-year", "ocds-records")
+    },
+    "transparency:ocds-month": [("", lambda c: {"year": _this_year(), "month": _this_month()})],
+    "api:spending": [(d, lambda c, d=d: {"year": _this_year(), "dimension": d}) for d in ("month", "unit")],
+    "api:rapor": [("", lambda c: {"year": _this_year()})],
+    "api:ocds-releases": [("", lambda c: {"year": _this_year()})],
+    "api:unit-paid-orders": [("", lambda c: {"code": c.ids["world"].unit.code})],
+    "api:my-order": [("", lambda c: {"number": c.ids["delivered"].order.number})],
+    "api:incoming-order": [("", lambda c: {"number": c.ids["delivered"].order.number})],
 }
+
+
+def _this_year() -> int:
+    from django.utils import timezone
+
+    return timezone.localdate().year
+
+
+def _this_month() -> int:
+    from django.utils import timezone
+
+    return timezone.localdate().month
+
 
 # Pages left out, with the reason.
 SKIP_NAMESPACES = {
@@ -298,6 +334,7 @@ class Page:
     label: str
     pattern: str
     takes_args: bool
+    module: str = ""
 
     @property
     def id(self) -> str:
@@ -329,7 +366,7 @@ def pages() -> list[Page]:
             continue
         seen.add(name)
         labels = [label for label, _make in KWARGS.get(name, [("", None)])]
-        found += [Page(name, label, route, takes_args) for label in labels]
+        found += [Page(name, label, route, takes_args, module) for label in labels]
     return found
 
 
@@ -438,6 +475,20 @@ class PageReader(HTMLParser):
             self._textarea = None
 
 
+_GET_KEY = re.compile(r"""(?:GET|query_params)(?:\.get|\.getlist)?(?:\(|\[)\s*["'](\w+)["']""")
+
+
+def source_keys(page: Page) -> set[str]:
+    """The query keys the page's view module reads itself (`request.GET.get("day")`, DRF's
+    `query_params`): for JSON pages and for parameters no form or link of the page shows."""
+    module = sys.modules.get(page.module)
+    try:
+        source = inspect.getsource(module) if module else ""
+    except (OSError, TypeError):
+        return set()
+    return set(_GET_KEY.findall(source))
+
+
 def read(response) -> PageReader:
     reader = PageReader()
     if "html" in response.get("Content-Type", ""):
@@ -507,7 +558,7 @@ def test_get_parameters_never_500(client, city, page):
     if first.status_code == 405:  # a POST-only address: its forms are fuzzed on the page showing them
         return
     reader = read(first)
-    names = {"page"} | reader.link_keys
+    names = {"page", "page_size"} | reader.link_keys | source_keys(page)
     for form in reader.forms:
         if form.method == "get" and urlsplit(form.action).path in ("", path):
             names |= set(form.names())
