@@ -4,6 +4,8 @@ Content-Security-Policy (the browser conftest fails a test on anything it refuse
 
 import re
 from datetime import date
+from importlib.util import find_spec
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -14,6 +16,7 @@ from marketplace.regions.models import Region
 from tests.browser.conftest import PHONE
 from tests.factories import PASSWORD, CityRegionFactory, UserFactory
 from vendors.census.models import CensusRecord, ExportLog, KecamatanTile, PlatformSales, SizeClass
+from vendors.census.services import census_snapshot_freeze
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -26,6 +29,24 @@ def log_in(page, user):
     page.fill("input[name=password]", PASSWORD)
     page.locator("form:has(input[name=password]) [type=submit]").first.click()
     expect(page.locator("a[href='/accounts/logout/']").first).to_be_attached()
+
+
+def axe_check(page, context="document"):
+    """No critical or serious axe-core violation on the page, or in `context` (a CSS selector);
+    skipped without axe-playwright-python."""
+    spec = find_spec("axe_playwright_python")
+    if spec is None:
+        return
+    page.evaluate((Path(spec.origin).parent / "axe.min.js").read_text())
+    where = "document" if context == "document" else f"{{include: [{context!r}]}}"
+    results = page.evaluate(f"axe.run({where}, {{resultTypes: ['violations']}})")
+    bad = [
+        f"{v['id']} ({v['impact']}): "
+        + "; ".join(f"{n['html'][:120]} {n['failureSummary']}" for n in v["nodes"][:3])
+        for v in results["violations"]
+        if v["impact"] in ("critical", "serious")
+    ]
+    assert not bad, f"{page.url}: {bad}"
 
 
 def census():
@@ -70,6 +91,7 @@ def test_the_analyst_reads_the_census_on_a_phone(phone_page, settings):
     expect(page.locator("#by_sector-table caption")).to_be_visible()
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"the dashboard is {width} px wide on a 375 px phone"
+    axe_check(page)
 
     # A tap on a kecamatan's tile filters the census by it.
     tile = page.locator(f"#by_kecamatan .census-tile[data-kecamatan='{tembalang.pk}']")
@@ -78,6 +100,15 @@ def test_the_analyst_reads_the_census_on_a_phone(phone_page, settings):
     page.wait_for_url(re.compile(rf"kecamatan={tembalang.pk}"))
     expect(page.locator("#census-total")).to_have_text("2")
     expect(page.locator(f".census-tile.is-selected[data-kecamatan='{tembalang.pk}']")).to_be_attached()
+
+    # The snapshots, a comparison and the upload fit the phone too.
+    year_2025 = census_snapshot_freeze(period_kind="year", year=2025, actor=analyst)  # before these MSMEs
+    page.goto(f"/statistik/snapshot/banding/?a={year_2025.pk}")
+    expect(page.locator("#compare-new")).to_have_text("3")
+    for path in ("/statistik/snapshot/", "/statistik/impor/", page.url):
+        page.goto(path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], path
+        axe_check(page)
 
 
 def test_the_analyst_filters_by_kecamatan_and_downloads_the_xlsx(page, settings, tmp_path):
@@ -95,6 +126,7 @@ def test_the_analyst_filters_by_kecamatan_and_downloads_the_xlsx(page, settings,
     expect(page.locator("#census-total")).to_have_text("1")
     expect(page.locator("#census-period")).to_contain_text("Semarang Tengah")
     expect(page.locator("#spending-total")).to_have_text("Rp 5.000.000")
+    axe_check(page, "#content_inner")  # the page's own part (the desktop header is the layout's)
 
     with page.expect_download() as download_info:
         page.locator("#export-register-xlsx").click()

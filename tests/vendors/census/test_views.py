@@ -645,3 +645,26 @@ def test_snapshot_list_offers_the_last_closed_quarter(client, world, analyst):
 
     assert 'id="no-snapshots"' in html
     assert re.search(r'<option value="3" selected>', html)  # Q3 2026: the last one closed by December
+
+
+def test_snapshot_pages_make_a_fixed_number_of_queries(client, world, analyst, django_assert_max_num_queries):
+    q1 = freeze(analyst, period_kind="quarter", year=2026, quarter=1)
+    q2 = freeze(analyst, period_kind="quarter", year=2026, quarter=2)
+    freeze(analyst, period_kind="year", year=2025)
+    client.force_login(analyst)
+    client.get(reverse("census:snapshot-list"))
+
+    with django_assert_max_num_queries(20):
+        assert client.get(reverse("census:snapshot-list")).status_code == 200
+    with django_assert_max_num_queries(20):
+        assert client.get(reverse("census:snapshot-compare"), {"a": q1.pk, "b": q2.pk}).status_code == 200
+    with django_assert_max_num_queries(25):
+        assert client.get(reverse("census:snapshot-compare"), {"a": q1.pk}).status_code == 200
+
+
+def test_import_report_makes_a_fixed_number_of_queries(client, world, analyst, django_assert_max_num_queries):
+    client.force_login(analyst)
+    report_url = upload(client, "kopimi.csv", GOOD_CSV.encode()).redirect_chain[-1][0]
+
+    with django_assert_max_num_queries(15):
+        assert client.get(report_url).status_code == 200
