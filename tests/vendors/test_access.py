@@ -143,7 +143,9 @@ def test_guessed_storage_paths_reach_nothing(client, document, settings):
         f"/private/{name}",
         f"{settings.MEDIA_URL}{basename}",
     ):
-        assert client.get(path).status_code == 404, path
+        # A traversal ("..") may be refused as a suspicious path (400) before it is looked up (404).
+        expected = {400, 404} if ".." in path else {404}
+        assert client.get(path).status_code in expected, path
     assert not (Path(settings.MEDIA_ROOT) / name).exists()
     assert not list(Path(settings.MEDIA_ROOT).rglob(basename))
     assert not list(Path(settings.STATIC_ROOT).rglob(basename))

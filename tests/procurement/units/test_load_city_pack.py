@@ -45,6 +45,8 @@ def make_pack(folder: Path, wilayah, opd) -> Path:
     write_csv(folder / "wilayah.csv", WILAYAH_COLUMNS, wilayah)
     write_csv(folder / "opd.csv", OPD_COLUMNS, opd)
     for extra in Path(settings.CITY_PACK_DIR).glob("*.csv"):
+        if extra.name == "kecamatan-tiles.csv":  # the Semarang map's tiles name Semarang's kecamatan
+            continue
         if not (folder / extra.name).exists():
             shutil.copy(extra, folder / extra.name)
     return folder
