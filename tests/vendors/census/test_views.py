@@ -348,6 +348,7 @@ def csv_rows(content: bytes) -> list[list[str]]:
 
 def test_register_export_is_masked_without_the_personal_data_permission(client, world, masked_analyst):
     client.force_login(masked_analyst)
+    assert 'id="export-masked-note"' in client.get(reverse("census:dashboard")).content.decode()
 
     response, content = export(client, table="register", format="csv")
 
