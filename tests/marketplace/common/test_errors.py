@@ -90,3 +90,15 @@ def test_url_conf_names_the_400_handler():
     from config import urls
 
     assert urls.handler400 == "marketplace.common.errors.bad_request"
+
+
+@pytest.mark.django_db
+def test_a_page_for_another_role_answers_403_in_indonesian_in_the_sites_layout(client):
+    client.force_login(UserFactory())  # no role: the verification queue is not theirs
+
+    response = client.get("/verifikasi/")
+
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "Tidak terbuka untuk Anda" in html and 'id="error-home"' in html
+    assert "Forbidden" not in html
