@@ -26,13 +26,13 @@ def test_owner_sets_capacity_and_closed_days_on_a_phone(phone_page, settings):
     expect(page.locator("#no-closed-dates")).to_be_visible()
 
     page.fill("#id_daily_capacity", "150")
-    page.get_by_label("Minggu").check()
+    page.get_by_label("Minggu", exact=True).check()
     page.fill("#id_close_1", holiday.isoformat())  # the phone's date picker fills an ISO date
     page.click("#save-schedule")
 
     expect(page.locator(".alert-success")).to_contain_text("Kapasitas dan hari tutup tersimpan")
     expect(page.locator("#id_daily_capacity")).to_have_value("150")
-    expect(page.get_by_label("Minggu")).to_be_checked()
+    expect(page.get_by_label("Minggu", exact=True)).to_be_checked()
     reopen = page.locator("#closed-dates .form-check")
     expect(reopen).to_have_count(1)
     expect(reopen).to_contain_text(str(holiday.year))
