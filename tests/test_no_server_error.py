@@ -269,6 +269,7 @@ KWARGS: dict[str, list[tuple[str, Callable[[City], dict]]]] = {
     "api:rapor": [("", lambda c: {"year": _this_year()})],
     "api:ocds-releases": [("", lambda c: {"year": _this_year()})],
     "api:unit-paid-orders": [("", lambda c: {"code": c.ids["world"].unit.code})],
+    "api:census-table": [(t, lambda c, t=t: {"table": t}) for t in ("sector", "kecamatan", "top")],
     "api:my-order": [("", lambda c: {"number": c.ids["delivered"].order.number})],
     "api:incoming-order": [("", lambda c: {"number": c.ids["delivered"].order.number})],
 }

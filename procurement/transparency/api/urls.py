@@ -19,5 +19,7 @@ urlpatterns = [
     path("v1/me/orders/<str:number>/", views.MyOrderView.as_view(), name="my-order"),
     path("v1/me/incoming-orders/", views.IncomingOrdersView.as_view(), name="incoming-orders"),
     path("v1/me/incoming-orders/<str:number>/", views.IncomingOrderView.as_view(), name="incoming-order"),
+    path("v1/census/register/", views.CensusRegisterView.as_view(), name="census-register"),
+    path("v1/census/<str:table>/", views.CensusTableView.as_view(), name="census-table"),
     re_path(r"^.*$", errors.not_found, name="not-found"),
 ]

@@ -6,6 +6,8 @@ the orders to the MSME they sell for. Every list is paginated; every error is JS
 (procurement.transparency.api.errors). Views parse, call the selectors, serialize.
 """
 
+import dataclasses
+
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -20,6 +22,7 @@ from procurement.ordering.selectors import unit_orders_for, vendor_orders_for
 from procurement.transparency import ocds, selectors
 from procurement.transparency.api import serializers as s
 from procurement.units.models import Membership
+from vendors.census import selectors as census
 
 Partner = get_model("partner", "Partner")
 Region = get_model("regions", "Region")
@@ -271,3 +274,99 @@ class IncomingOrderView(OwnOrders, RetrieveAPIView):
 
     def orders(self):
         return vendor_orders_for(self.request.user)
+
+
+# --- The analyst's census (vendors.census; masked as on the dashboard) ------------------------------
+
+
+class ReadsMsmeStatistics(BasePermission):
+    message = _("Only the trade office's analysts (Analis) read the MSME census.")
+
+    def has_permission(self, request, view):
+        user = request.user
+        return bool(user and user.is_authenticated) and user.has_perm("accounts.view_msme_statistics")
+
+
+def _census_tables() -> dict:
+    return {
+        "sector": census.by_sector,
+        "kecamatan": census.by_kecamatan,
+        "kelurahan": census.by_kelurahan,
+        "size-class": census.by_size_class,
+        "gender": census.by_gender,
+        "age-group": census.by_age_group,
+        "platform-status": census.by_platform_status,
+        "growth": census.growth_by_month,
+        "spending-unit": census.spending_by_unit,
+        "spending-sector": census.spending_by_sector,
+        "spending-kecamatan": census.spending_by_kecamatan,
+        "spending-month": census.spending_by_month,
+        "top": census.top_msmes,
+    }
+
+
+def _plain(value):
+    """A row of the census selectors as JSON-ready data (dates as ISO text)."""
+    if dataclasses.is_dataclass(value):
+        return {k: _plain(v) for k, v in dataclasses.asdict(value).items()}
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, int | float | str | bool) or value is None:
+        return value
+    return str(value)
+
+
+@extend_schema(
+    summary="A table of the MSME census (Analis)",
+    tags=["census"],
+    parameters=[
+        OpenApiParameter("year", int, description="The year (2000-2100)"),
+        OpenApiParameter("month_from", str, description="First month, e.g. 2026-03"),
+        OpenApiParameter("month_to", str, description="Last month, e.g. 2026-06"),
+        OpenApiParameter("sector", str, description="kuliner, fashion, kriya, jasa, lainnya"),
+        OpenApiParameter("kecamatan", int, description="A kecamatan's id"),
+    ],
+)
+class CensusTableView(ApiMixin, ListAPIView):
+    """One table of the analyst's dashboard (figures only, no personal data), with its filters."""
+
+    permission_classes = [IsAuthenticated, ReadsMsmeStatistics]
+    serializer_class = serializers.Serializer  # rows are the census selectors' plain data
+
+    def get_queryset(self):
+        table = _census_tables().get(self.kwargs["table"])
+        if table is None:
+            raise exceptions.NotFound(
+                _("Unknown census table. Choose one of: %(tables)s.")
+                % {"tables": ", ".join(_census_tables())}
+            )
+        return [_plain(row) for row in table(census.census_filter_from(self.request.query_params))]
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(page)
+
+
+@extend_schema(summary="The MSME register, masked (Analis)", tags=["census"])
+class CensusRegisterView(ApiMixin, ListAPIView):
+    """The census register, one MSME a row, with NIK, phone, address and owner masked as in the
+    dashboard's masked export; personal data never leaves through the API."""
+
+    permission_classes = [IsAuthenticated, ReadsMsmeStatistics]
+    serializer_class = serializers.Serializer
+
+    def get_queryset(self):
+        rows = census.census_export_rows(
+            census.census_filter_from(self.request.query_params), with_personal_data=False
+        )
+        next(rows)  # the header row: the keys below name the columns
+        keys = [key for key, _label in census.EXPORT_COLUMNS]
+        return [_plain(dict(zip(keys, row, strict=False))) for row in rows]
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(page)

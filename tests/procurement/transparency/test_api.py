@@ -144,3 +144,35 @@ def test_the_docs_page_serves_swagger_from_the_site_without_inline_script(client
     script = client.get(reverse("api:docs") + "?script=")
     assert script["Content-Type"].startswith("application/javascript")
     assert "SwaggerUIBundle" in script.content.decode()
+
+
+def test_the_analyst_reads_the_census_tables_and_a_masked_register(client, city, settings):
+    from vendors.census.services import census_record_for_vendor
+
+    settings.STAFF_MFA_REQUIRED = False
+    vendor = city.a.vendor
+    census_record_for_vendor(vendor=vendor)
+    client.force_login(UserFactory(roles=[roles.ANALYST]))
+
+    table = client.get(reverse("api:census-table", args=["sector"]))
+    register = client.get(reverse("api:census-register"))
+
+    assert table.status_code == 200 and table.json()["count"] >= 1
+    assert {"count", "next", "previous", "results"} == set(register.json())
+    rows = register.json()["results"]
+    assert rows and all(vendor.nik not in str(row) for row in rows)
+    unknown = client.get(reverse("api:census-table", args=["gaji"]))
+    assert unknown.status_code == 404 and "sector" in unknown.json()["detail"]
+
+
+@pytest.mark.parametrize("who", ["anonymous", "officer", "msme"])
+def test_only_analysts_read_the_census_through_the_api(client, city, who):
+    if who == "officer":
+        client.force_login(city.a.officer)
+    elif who == "msme":
+        client.force_login(city.a.vendor_user)
+
+    for url in (reverse("api:census-table", args=["sector"]), reverse("api:census-register")):
+        response = client.get(url)
+        assert response.status_code in (401, 403), (who, url)
+        assert "detail" in response.json()
