@@ -89,32 +89,35 @@ class InvalidProfile(InvalidFields):
 
 @dataclass(frozen=True)
 class Move:
+    """One move of an MSME's registration, in the same shape as an order's moves
+    (procurement.ordering.lifecycle.Move): action, from, to, who may, whether a reason is required."""
+
     action: str
     sources: tuple[str, ...]
     target: str
     by_owner: bool = False
     permission: str | None = None
-    needs_reason: bool = False
+    reason_required: bool = False
 
 
 MOVES = {
     A.SUBMIT: Move(A.SUBMIT, (S.DRAFT, S.CHANGES_REQUESTED), S.SUBMITTED, by_owner=True),
     A.APPROVE: Move(A.APPROVE, (S.SUBMITTED,), S.APPROVED, permission="accounts.verify_vendors"),
     A.REJECT: Move(
-        A.REJECT, (S.SUBMITTED,), S.REJECTED, permission="accounts.verify_vendors", needs_reason=True
+        A.REJECT, (S.SUBMITTED,), S.REJECTED, permission="accounts.verify_vendors", reason_required=True
     ),
     A.REQUEST_CHANGES: Move(
         A.REQUEST_CHANGES,
         (S.SUBMITTED,),
         S.CHANGES_REQUESTED,
         permission="accounts.verify_vendors",
-        needs_reason=True,
+        reason_required=True,
     ),
     A.SUSPEND: Move(
-        A.SUSPEND, (S.APPROVED,), S.SUSPENDED, permission="accounts.verify_vendors", needs_reason=True
+        A.SUSPEND, (S.APPROVED,), S.SUSPENDED, permission="accounts.verify_vendors", reason_required=True
     ),
     A.REINSTATE: Move(
-        A.REINSTATE, (S.SUSPENDED,), S.APPROVED, permission="accounts.verify_vendors", needs_reason=True
+        A.REINSTATE, (S.SUSPENDED,), S.APPROVED, permission="accounts.verify_vendors", reason_required=True
     ),
     # A verified MSME (selling or suspended) that changes its identity or replaces a document
     # goes back to the verifiers: it does not sell until they approve it again.
@@ -169,7 +172,7 @@ def _transition(*, vendor: Vendor, action: str, actor, reason: str = "", problem
             _("This action is not possible: the registration is “%(status)s”.")
             % {"status": vendor.get_status_display()}
         )
-    if move.needs_reason and not (reason.strip() or problems):
+    if move.reason_required and not (reason.strip() or problems):
         raise VendorError(_("Give a reason for this decision."))
     decision = VendorDecision.objects.create(
         vendor=vendor,
