@@ -279,6 +279,14 @@ class IncomingOrderView(OwnOrders, RetrieveAPIView):
 # --- The analyst's census (vendors.census; masked as on the dashboard) ------------------------------
 
 
+class CensusTableRowSerializer(serializers.Serializer):
+    """A row of a census table: its key and label and its figures (the fields depend on the table)."""
+
+
+class CensusRegisterRowSerializer(serializers.Serializer):
+    """An MSME of the census register, masked: id, masked NIK, NIB, business name, sector, kecamatan…"""
+
+
 class ReadsMsmeStatistics(BasePermission):
     message = _("Only the trade office's analysts (Analis) read the MSME census.")
 
@@ -335,7 +343,7 @@ class CensusTableView(ApiMixin, ListAPIView):
     """One table of the analyst's dashboard (figures only, no personal data), with its filters."""
 
     permission_classes = [IsAuthenticated, ReadsMsmeStatistics]
-    serializer_class = serializers.Serializer  # rows are the census selectors' plain data
+    serializer_class = CensusTableRowSerializer  # rows are the census selectors' plain data
 
     def get_queryset(self):
         table = _census_tables().get(self.kwargs["table"])
@@ -357,7 +365,7 @@ class CensusRegisterView(ApiMixin, ListAPIView):
     dashboard's masked export; personal data never leaves through the API."""
 
     permission_classes = [IsAuthenticated, ReadsMsmeStatistics]
-    serializer_class = serializers.Serializer
+    serializer_class = CensusRegisterRowSerializer
 
     def get_queryset(self):
         rows = census.census_export_rows(
