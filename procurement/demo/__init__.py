@@ -31,6 +31,7 @@ from tqdm import tqdm
 from marketplace.accounts import roles
 from procurement.demo import accounts, budgets, catalogue, city, orders, settlement, vendors
 from procurement.demo.accounts import DEMO_PASSWORD, demo_accounts
+from vendors.census.demo import census_demo
 
 __all__ = ["DEMO_PASSWORD", "DemoReport", "city_seed", "demo_accounts", "demo_seed"]
 
@@ -79,6 +80,8 @@ def demo_seed(*, approved: int | None = None, progress: bool = False) -> DemoRep
             report.orders = orders.demo_orders_seed(
                 officer=staff[roles.BUYER], treasurer=staff[roles.TREASURER], card=card
             )
+        # The census beside the platform: a generated register, last quarter frozen (idempotent).
+        census_demo()
     return report
 
 
