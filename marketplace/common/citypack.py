@@ -231,13 +231,16 @@ def _write(parsed: _Parsed, problems: list[Problem]) -> LoadReport:
     }
     for line, values in parsed.rows:
         fields = _field_values(spec, values)
+        unknown = False
         for reference in spec.references:
             code = values[reference.column]
             target = lookups[reference].get(code) if code else None
             if code and target is None:
                 problems.append(Problem(spec.file, line, reference.column, f"{code!r} is not known"))
-                continue
+                unknown = True
             fields[reference.field] = target
+        if unknown:  # reported; the whole pack is rolled back, so nothing half-linked is written
+            continue
         key = tuple(fields[f] for f in key_fields)
         obj = existing.get(key)
         if obj is None:

@@ -26,7 +26,7 @@ from marketplace.accounts import roles
 from marketplace.common.domain import DomainError
 from marketplace.common.money import format_rupiah
 from marketplace.payment import stripe_gateway
-from procurement.budgets.services import BudgetExceeded, budget_commit
+from procurement.budgets.services import BudgetExceeded, budget_commit, order_realized_idr
 from procurement.ordering import services as ordering
 from procurement.ordering.lifecycle import OrderStatus
 from procurement.ordering.models import UnitOrder
@@ -462,8 +462,10 @@ def card_refund(*, payment: Payment, admin, amount_idr: int, reason: str) -> Pay
         payment.status = Payment.Status.REFUNDED
     payment.save(update_fields=["refunded_idr", "status"])
     uo = invoice.unit_order
-    # What the budget paid for this amount: the refunded net plus its share of the withheld PPh.
-    reversed_idr = invoice.total_idr if full else amount_idr
+    # A full refund reverses whatever is still realized for the order (earlier partial refunds
+    # already reversed their part); a partial one reverses the refunded amount.
+    still_paid = order_realized_idr(line=invoice.unit_order.budget_line, order=invoice.unit_order.order)
+    reversed_idr = still_paid if full else min(amount_idr, still_paid)
     ordering.order_refund(
         unit_order=uo, actor=admin, amount_idr=reversed_idr, full=full, reason=reason.strip()
     )
@@ -480,6 +482,19 @@ def card_refund(*, payment: Payment, admin, amount_idr: int, reason: str) -> Pay
         unit_code=uo.unit.code,
         unit_name=uo.unit.name,
     )
+    if full and invoice.total_idr > reversed_idr:
+        # Earlier partial refunds gave part back to the line: hold the whole invoice again, so it
+        # can be paid anew (a line too short for it is recorded, never blocks the refund made).
+        try:
+            budget_commit(
+                line=uo.budget_line,
+                amount_idr=invoice.total_idr - reversed_idr,
+                order=uo.order,
+                actor=admin,
+                note=_("Invoice %(number)s payable again after its refund") % {"number": invoice.number},
+            )
+        except BudgetExceeded as exc:
+            _log(invoice, "recommit_short", actor=admin, amount_idr=exc.requested_idr, reason=exc.message)
     if full:
         invoice.status, invoice.paid_at, invoice.days_to_pay = Invoice.Status.UNPAID, None, None
         invoice.save(update_fields=["status", "paid_at", "days_to_pay"])

@@ -197,3 +197,17 @@ def test_without_stripe_keys_card_payment_is_refused_with_a_reason(stripe_offlin
         start(pw)
 
     assert not Payment.objects.exists()
+
+
+def test_a_partial_refund_then_the_rest_makes_the_order_payable_again_and_balances(pw, stripe_fake):
+    payment = paid(pw, stripe_fake)
+    admin = UserFactory(is_superuser=True)
+
+    services.card_refund(payment=payment, admin=admin, amount_idr=50_000, reason="Kurang 5 kotak")
+    services.card_refund(payment=reload(payment), admin=admin, amount_idr=146_000, reason="Dibatalkan")
+
+    line = reload(pw.w.line)
+    assert reload(payment).status == Payment.Status.REFUNDED
+    assert reload(pw.invoice.unit_order).status == OrderStatus.RECEIVED
+    assert (line.committed_idr, line.realized_idr) == (200_000, 0)  # the whole invoice is held again
+    assert budget_recompute() == []
