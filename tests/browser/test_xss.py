@@ -86,7 +86,7 @@ def test_product_page_with_payloads_in_title_description_and_contents_runs_nothi
 def test_notification_pages_with_payloads_run_nothing(tab):
     user = UserFactory()
     note = Notification.objects.create(
-        recipient=user, subject=f"Pesanan {PAYLOADS}", body=f"Alasan: {PAYLOADS}"
+        recipient=user, subject=f"Pesanan {PAYLOADS}"[:255], body=f"Alasan: {PAYLOADS}"
     )
     log_in(tab, user)
 
