@@ -20,7 +20,7 @@ import math
 import statistics
 import time
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from django.conf import settings
@@ -468,13 +468,19 @@ class Timing:
     paid: int
     median_days: float | None
     within_share: float | None
+    average_days: float | None = None
 
 
 def _timing(days: list[int]) -> Timing:
     if not days:
         return Timing(0, None, None)
     target = payment_target_days()
-    return Timing(len(days), float(statistics.median(days)), sum(1 for d in days if d <= target) / len(days))
+    return Timing(
+        len(days),
+        float(statistics.median(days)),
+        sum(1 for d in days if d <= target) / len(days),
+        sum(days) / len(days),
+    )
 
 
 @dataclass(frozen=True)
@@ -740,6 +746,47 @@ def unit_public(code: str) -> Unit | None:
     if not isinstance(code, str) or not 0 < len(code) <= 20:
         return None
     return Unit.objects.filter(code=code).first()
+
+
+@dataclass(frozen=True)
+class OverdueInvoice:
+    """An invoice of the unit received but not paid past the target, as it may be published."""
+
+    number: str
+    vendor_name: str
+    net_idr: int
+    received_on: date
+    days_waiting: int
+
+
+def unit_overdue_invoices(unit: Unit, *, limit: int = 50) -> list[OverdueInvoice]:
+    """The unit's received-but-unpaid invoices past the payment target, longest waiting first."""
+    today = timezone.localdate()
+    since = timezone.now() - timezone.timedelta(days=payment_target_days())
+    rows = (
+        Invoice.objects.filter(
+            unit_order__unit=unit,
+            status__in=(Invoice.Status.UNPAID, Invoice.Status.AWAITING_CONFIRMATION, Invoice.Status.DISPUTED),
+            received_at__lt=since,
+        )
+        .select_related("unit_order__partner__vendor")
+        .order_by("received_at", "pk")[:limit]
+    )
+    overdue = []
+    for invoice in rows:
+        partner = invoice.unit_order.partner
+        vendor = getattr(partner, "vendor", None)
+        received = timezone.localtime(invoice.received_at).date()
+        overdue.append(
+            OverdueInvoice(
+                number=invoice.number,
+                vendor_name=public_name(vendor.business_name if vendor else "", partner.name),
+                net_idr=invoice.net_idr,
+                received_on=received,
+                days_waiting=(today - received).days,
+            )
+        )
+    return overdue
 
 
 def unit_paid_order_values(unit: Unit) -> QuerySet:

@@ -99,6 +99,7 @@ class UnitView(TemplateView):
             page_obj=page,
             orders=[selectors.paid_order(r) for r in page.object_list],
             years=selectors.years_available(),
+            overdue=selectors.unit_overdue_invoices(unit),
         )
         return ctx
 

@@ -204,3 +204,21 @@ def test_public_pages_make_a_fixed_number_of_queries(client, city, name):
 
     assert cached <= 8  # the unit page also reads the unit and a page of its orders
     assert more == fresh <= 20
+
+
+def test_a_units_page_shows_its_average_days_and_its_overdue_invoices(client, city):
+    from tests.procurement.ordering.world import order_in
+
+    late = Invoice.objects.get(unit_order=order_in(city.a, "received"))
+    Invoice.objects.filter(pk=late.pk).update(received_at=timezone.now() - timezone.timedelta(days=30))
+    selectors.public_figures_changed()
+    url = reverse("transparency:unit", args=[city.a.unit.code])
+
+    response = client.get(url)
+
+    html = response.content.decode()
+    assert 'id="unit-average"' in html
+    overdue = response.context["overdue"]
+    assert [o.number for o in overdue] == [late.number] and overdue[0].days_waiting == 30
+    assert late.number in html.split('id="overdue-table"', 1)[1]
+    assert client.get(reverse("transparency:unit", args=[city.b.unit.code])).context["overdue"] == []
