@@ -13,6 +13,7 @@ from marketplace.catalogue.selectors import ListingFilters, product_cards, produ
 from marketplace.common.filters import valid_filters
 from marketplace.common.pagination import CappedCountPaginator
 from vendors import selectors, services
+from vendors.census.selectors import census_prefill_for
 from vendors.forms import (
     STEP_SLUGS,
     STEPS,
@@ -84,7 +85,23 @@ class RegistrationStepView(LoginRequiredMixin, View):
                 optional=selectors.optional_documents(self.vendor),
                 present=present,
             )
-        return self.form_class(data, instance=self.vendor)
+        initial = self.census_initial() if data is None else None
+        return self.form_class(data, instance=self.vendor, initial=initial)
+
+    def census_initial(self) -> dict:
+        """What the city's MSME census knows and this registration still lacks, to pre-fill the
+        step's form (vendors.census: non-personal facts only until the MSME is approved)."""
+        prefill = census_prefill_for(self.vendor) if self.vendor.nik else None
+        if prefill is None:
+            return {}
+        fields = self.form_class.base_fields
+        initial = {}
+        for vendor_field, value in prefill.fields.items():
+            name = vendor_field.removesuffix("_id")
+            if name in fields and getattr(self.vendor, vendor_field, None) in (None, ""):
+                initial[name] = value
+        self.prefilled = bool(initial)
+        return initial
 
     def render(self, form, status=200):
         ctx = {
@@ -98,6 +115,7 @@ class RegistrationStepView(LoginRequiredMixin, View):
             "documents": selectors.documents_of(self.vendor),
             "required_documents": [VendorDocument.Kind(k) for k in selectors.required_documents(self.vendor)],
             "missing": selectors.registration_missing(self.vendor) if self.step == "kirim" else [],
+            "prefilled_from_census": getattr(self, "prefilled", False),
             "changes": selectors.latest_changes_request(self.vendor)
             if self.vendor.status == Vendor.Status.CHANGES_REQUESTED
             else None,
