@@ -11,9 +11,7 @@ language; `public_figures_changed()` (called by procurement.settlement.services 
 invoice becomes paid or a payment is refunded) gives the cache a new version, so every
 cached figure is read afresh once.
 
-MSME size class: no census selector exists yet (vendors/census), so the class is computed here
-from the MSME's own census facts with the criteria of PP 7/2021 (`size_class_case`). When the
-census app offers a size-class selector, use it instead and drop this rule.
+MSME size class: the one the census keeps for each MSME (vendors.census, PP 7/2021).
 """
 
 import math
@@ -27,8 +25,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import (
-    Case,
-    CharField,
     Count,
     F,
     FilteredRelation,
@@ -37,7 +33,6 @@ from django.db.models import (
     QuerySet,
     Sum,
     Value,
-    When,
 )
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone, translation
@@ -48,6 +43,7 @@ from procurement.settlement.models import Invoice, Payment
 from procurement.settlement.selectors import UNPAID, payment_target_days
 from procurement.transparency.public import public_name, vendor_public_id
 from procurement.units.models import Unit
+from vendors.census.sizeclass import SizeClass
 from vendors.models import Vendor
 
 # --- Cache ---------------------------------------------------------------------------------------
@@ -170,47 +166,21 @@ def spent():
     return F("total_idr") - Coalesce(F("succeeded__refunded_idr"), Value(0))
 
 
-# --- Size class (PP 7/2021) -------------------------------------------------------------------------
+# --- Size class ----------------------------------------------------------------------------------
 
-# PP 7/2021 art. 35: micro up to Rp 1 miliar of capital (land and buildings excluded) or Rp 2
-# miliar of annual sales; small up to Rp 5 / 15 miliar; medium up to Rp 10 / 50 miliar.
-# The codes are the census's (vendors/census/sizeclass.py), so its selector can replace this rule.
-MICRO = "mikro"
-SIZE_LIMITS = (
-    (MICRO, 1_000_000_000, 2_000_000_000),
-    ("kecil", 5_000_000_000, 15_000_000_000),
-    ("menengah", 10_000_000_000, 50_000_000_000),
-)
+# The census keeps each MSME's size class (PP 7/2021, vendors/census/sizeclass.py, platform
+# sales raising what was reported); an MSME without a census record counts as not stated.
+MICRO = SizeClass.MICRO
 SIZE_LABELS = {
-    MICRO: pgettext_lazy("business size", "Micro"),
-    "kecil": pgettext_lazy("business size", "Small"),
-    "menengah": pgettext_lazy("business size", "Medium"),
-    "besar": pgettext_lazy("business size", "Above medium"),
-    "unknown": pgettext_lazy("business size", "Not stated"),
+    SizeClass.MICRO: pgettext_lazy("business size", "Micro"),
+    SizeClass.SMALL: pgettext_lazy("business size", "Small"),
+    SizeClass.MEDIUM: pgettext_lazy("business size", "Medium"),
+    SizeClass.LARGE: pgettext_lazy("business size", "Above medium"),
+    SizeClass.UNKNOWN: pgettext_lazy("business size", "Not stated"),
 }
-
-
-def size_class_case(prefix: str = "") -> Case:
-    """The MSME's size class from its capital and annual sales (either within a class's limit)."""
-    capital, sales = f"{prefix}capital_idr", f"{prefix}annual_sales_idr"
-    whens = [When(Q(**{f"{capital}__isnull": True}) & Q(**{f"{sales}__isnull": True}), then=Value("unknown"))]
-    for name, capital_max, sales_max in SIZE_LIMITS:
-        whens.append(
-            When(Q(**{f"{capital}__lte": capital_max}) | Q(**{f"{sales}__lte": sales_max}), then=Value(name))
-        )
-    return Case(*whens, default=Value("besar"), output_field=CharField())
-
-
-def size_class_of(*, capital_idr: int | None, annual_sales_idr: int | None) -> str:
-    """The same rule in Python (for one MSME)."""
-    if capital_idr is None and annual_sales_idr is None:
-        return "unknown"
-    for name, capital_max, sales_max in SIZE_LIMITS:
-        if (capital_idr is not None and capital_idr <= capital_max) or (
-            annual_sales_idr is not None and annual_sales_idr <= sales_max
-        ):
-            return name
-    return "besar"
+SIZE_CLASS = Coalesce(
+    F("unit_order__partner__vendor__census_record__size_class"), Value(SizeClass.UNKNOWN.value)
+)
 
 
 # --- Concentration -------------------------------------------------------------------------------
@@ -361,7 +331,7 @@ def _compute_figures(period: Period) -> Figures:
         label=lambda r: r["unit_order__partner__kecamatan__name"] or _("Not stated"),
     )
     by_size = _shares(
-        qs.annotate(size=size_class_case("unit_order__partner__vendor__")).values("size").annotate(**_sums()),
+        qs.annotate(size=SIZE_CLASS).values("size").annotate(**_sums()),
         total,
         key=lambda r: r["size"],
         label=lambda r: SIZE_LABELS[r["size"]],

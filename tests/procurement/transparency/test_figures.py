@@ -163,18 +163,12 @@ def test_a_units_page_lists_its_paid_orders_paginated(client, city, monkeypatch)
     assert client.get(reverse("transparency:unit", args=["TIDAK-ADA"])).status_code == 404
 
 
-def test_concentration_and_size_class_rules():
+def test_concentration_rules():
     assert selectors.gini([100, 100, 100]) == pytest.approx(0)
     assert selectors.gini([0, 0, 300]) == pytest.approx(0)  # only the MSMEs paid count
     assert selectors.gini([1, 1, 1, 97]) == pytest.approx(0.72)
     assert selectors.top_share([50] * 9 + [550]) == (pytest.approx(0.55), 1)
     assert selectors.top_share([10] * 11) == (pytest.approx(2 / 11), 2)  # 10% of 11, rounded up
-    size = selectors.size_class_of
-    assert size(capital_idr=900_000_000, annual_sales_idr=None) == "mikro"
-    assert size(capital_idr=3_000_000_000, annual_sales_idr=1_500_000_000) == "mikro"  # either limit
-    assert size(capital_idr=3_000_000_000, annual_sales_idr=None) == "kecil"
-    assert size(capital_idr=None, annual_sales_idr=60_000_000_000) == "besar"
-    assert size(capital_idr=None, annual_sales_idr=None) == "unknown"
 
 
 def test_public_names_hide_nik_phone_and_email_runs():
