@@ -48,7 +48,6 @@ class ProductForm(forms.ModelForm):
             "description",
             "contents",
             "sale_unit",
-            "ceiling_kind",
             "min_order_qty",
             "lead_time_hours",
             "is_halal",

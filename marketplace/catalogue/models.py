@@ -42,12 +42,25 @@ class SaleUnit(models.TextChoices):
     PIECE = "pcs", _("piece")
 
 
-class CeilingKind(models.TextChoices):
-    """Which price ceiling (Standar Satuan Harga) a product's unit price counts against."""
+class KindCeiling(models.Model):
+    """Which price ceiling (Standar Satuan Harga) a kind of product counts against: city-pack data
+    (`product-kind-ceilings.csv`), e.g. nasi kotak → makan, kudapan → kudapan, kriya → none.
 
-    MEAL = "makan", _("Meal")
-    SNACK = "kudapan", _("Snack")
-    NONE = "", _("None")
+    An empty `ceiling_kind` says the kind has no ceiling. The products' own `ceiling_kind` is
+    derived from this table (`services.product_ceiling_kinds_refresh`), never picked by the MSME.
+    """
+
+    kind = models.CharField(_("kind"), max_length=20, choices=ProductKind.choices, unique=True)
+    ceiling_kind = models.CharField(_("price ceiling kind"), max_length=25, blank=True)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+
+    class Meta:
+        ordering = ("kind",)
+        verbose_name = _("price ceiling of a product kind")
+        verbose_name_plural = _("price ceilings of product kinds")
+
+    def __str__(self):
+        return f"{self.kind} → {self.ceiling_kind or '-'}"
 
 
 class Product(AbstractProduct):
@@ -55,8 +68,9 @@ class Product(AbstractProduct):
     sale_unit = models.CharField(
         pgettext_lazy("sale unit", "unit"), max_length=10, choices=SaleUnit.choices, default=SaleUnit.PIECE
     )
+    # Follows from `kind` through the city pack's KindCeiling rows; empty: no ceiling applies.
     ceiling_kind = models.CharField(
-        _("price ceiling kind"), max_length=10, choices=CeilingKind.choices, default="", blank=True
+        _("price ceiling kind"), max_length=25, default="", blank=True, editable=False
     )
     min_order_qty = models.PositiveIntegerField(
         _("minimum order"),
@@ -76,6 +90,12 @@ class Product(AbstractProduct):
     vendor_sales_90d_idr = models.BigIntegerField(
         _("MSME's sales in the last 90 days (Rp)"), default=0, editable=False
     )
+    # What a card and a product page show beside the title, as text for search, written by
+    # marketplace.catalogue.services.products_search_refresh: category and kind names, dietary
+    # tags and "halal" (`search_labels`); the MSME's business name and kecamatan (`search_seller`).
+    # On PostgreSQL the generated `search_document` column (migrations 0034, 0038) indexes them.
+    search_labels = models.TextField(_("search labels"), blank=True, default="", editable=False)
+    search_seller = models.TextField(_("search: MSME and kecamatan"), blank=True, default="", editable=False)
 
     class Meta(AbstractProduct.Meta):
         indexes = [
@@ -102,6 +122,29 @@ class Product(AbstractProduct):
     def dietary_labels(self) -> list[str]:
         labels = dict(DietaryTag.choices)
         return [str(labels.get(tag, tag)) for tag in self.dietary_tags or []]
+
+
+class SearchSynonym(models.Model):
+    """Words officers type and the words products use for them: city-pack data
+    (`search-synonyms.csv`), e.g. nasi box → nasi kotak, kriya ↔ kerajinan.
+
+    A query holding `term` also finds products with any of `synonyms` (each a word or a phrase);
+    when `two_way`, a query holding one of the synonyms also finds the term and the other
+    synonyms. Terms and synonyms are stored lower case, one space between words.
+    """
+
+    term = models.CharField(_("term"), max_length=100, unique=True)
+    synonyms = models.JSONField(_("synonyms"), default=list)
+    two_way = models.BooleanField(_("both ways"), default=True)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+
+    class Meta:
+        ordering = ("term",)
+        verbose_name = _("search synonym")
+        verbose_name_plural = _("search synonyms")
+
+    def __str__(self):
+        return f"{self.term} {'↔' if self.two_way else '→'} {'; '.join(self.synonyms)}"
 
 
 from oscar.apps.catalogue.models import *  # noqa: E402,F403

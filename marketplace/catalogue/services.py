@@ -4,6 +4,7 @@ Every function checks that the product belongs to the given partner; the caller
 (the vendor pages) passes the partner of the logged-in owner, never one from input.
 """
 
+from dataclasses import dataclass
 from decimal import Decimal
 from uuid import uuid4
 
@@ -13,13 +14,15 @@ from django.utils.text import slugify
 from oscar.core.loading import get_model
 
 from marketplace.catalogue.images import thumbnails_make
-from marketplace.catalogue.models import FOOD_KINDS
+from marketplace.catalogue.models import FOOD_KINDS, DietaryTag, KindCeiling, ProductKind
+from marketplace.catalogue.selectors import every_language
 from marketplace.common.domain import DomainError
 from marketplace.common.html import clean_rich_text
 
 Product = get_model("catalogue", "Product")
 ProductClass = get_model("catalogue", "ProductClass")
 ProductImage = get_model("catalogue", "ProductImage")
+ProductCategory = get_model("catalogue", "ProductCategory")
 Category = get_model("catalogue", "Category")
 StockRecord = get_model("partner", "StockRecord")
 OrderLine = get_model("order", "Line")
@@ -29,7 +32,6 @@ PRODUCT_FIELDS = (
     "description",
     "kind",
     "sale_unit",
-    "ceiling_kind",
     "min_order_qty",
     "lead_time_hours",
     "is_halal",
@@ -44,7 +46,31 @@ def _product_values(data: dict) -> dict:
     values = {k: data[k] for k in PRODUCT_FIELDS if k in data}
     if "description" in values:
         values["description"] = clean_rich_text(values["description"])
+    if "kind" in values:  # the price ceiling follows from the kind, never from input
+        values["ceiling_kind"] = ceiling_kind_of(kind=values["kind"])
     return values
+
+
+def ceiling_kind_of(*, kind: str) -> str:
+    """The price ceiling (SSH) kind products of `kind` count against, as the city pack says
+    (empty: no ceiling, or the kind is not in the pack)."""
+    row = KindCeiling.objects.filter(kind=kind).first() if kind else None
+    return row.ceiling_kind if row else ""
+
+
+def product_ceiling_kinds_refresh() -> int:
+    """Give every product the ceiling kind of its kind (after the city pack changed); returns how
+    many products changed."""
+    mapping = dict(KindCeiling.objects.values_list("kind", "ceiling_kind"))
+    changed = 0
+    for kind, ceiling_kind in mapping.items():
+        changed += (
+            Product.objects.filter(kind=kind)
+            .exclude(ceiling_kind=ceiling_kind)
+            .update(ceiling_kind=ceiling_kind)
+        )
+    changed += Product.objects.exclude(kind__in=mapping).exclude(ceiling_kind="").update(ceiling_kind="")
+    return changed
 
 
 class NotYourProduct(DomainError):
@@ -95,9 +121,16 @@ def product_create(
         price=Decimal(int(price_idr)),
         price_currency="IDR",
     )
+    _search_text_refresh(product)
     if photo:
         _attach_photo(product, photo, photo_ext)
     return product
+
+
+def _search_text_refresh(product) -> None:
+    """Write this product's search text and keep the instance in step (a later save keeps it)."""
+    search_texts_write(product_ids=[product.pk])
+    product.refresh_from_db(fields=["search_labels", "search_seller"])
 
 
 def _own(partner, product):
@@ -119,6 +152,7 @@ def product_update(
         product.categories.set([category_for(product.kind)])
     product.save()
     StockRecord.objects.filter(product=product, partner=partner).update(price=Decimal(int(price_idr)))
+    _search_text_refresh(product)
     if photo:
         for image in product.images.all():
             image.delete()
@@ -149,3 +183,88 @@ def product_delete(*, partner, product) -> None:
         ).delete()  # order lines keep theirs as NULL
         return
     product.delete()
+
+
+# --- Search document ------------------------------------------------------------------------
+
+SEARCH_BATCH = 2000  # products rewritten per round of queries
+
+
+@dataclass(frozen=True)
+class SearchModels:
+    """The models the search text is read from: the live ones, or a migration's historical ones."""
+
+    product: type
+    product_category: type
+    category: type
+    stock_record: type
+
+
+def _unique(parts) -> str:
+    seen, kept = set(), []
+    for part in parts:
+        part = " ".join(str(part).split())
+        if part and part.lower() not in seen:
+            seen.add(part.lower())
+            kept.append(part)
+    return " · ".join(kept)
+
+
+def search_texts_write(*, product_ids, models: SearchModels | None = None) -> int:
+    """Write the search text of these products: their categories (with the parent categories),
+    their kind, dietary tags and halal (`search_labels`), their MSME's business name and
+    kecamatan (`search_seller`). Only changed rows are written; returns how many."""
+    m = models or SearchModels(Product, ProductCategory, Category, StockRecord)
+    kinds = {kind: [kind.replace("_", " "), *every_language(label)] for kind, label in ProductKind.choices}
+    tags = {tag: [tag.replace("_", " "), *every_language(label)] for tag, label in DietaryTag.choices}
+    steplen = getattr(m.category, "steplen", 4)
+    category_names = dict(m.category.objects.values_list("path", "name"))
+    category_paths = dict(m.category.objects.values_list("pk", "path"))
+    written = 0
+    product_ids = list(product_ids)
+    for start in range(0, len(product_ids), SEARCH_BATCH):
+        ids = product_ids[start : start + SEARCH_BATCH]
+        categories: dict[int, list[str]] = {}
+        for product_id, category_id in m.product_category.objects.filter(product_id__in=ids).values_list(
+            "product_id", "category_id"
+        ):
+            path = category_paths.get(category_id, "")
+            ancestors = [path[:end] for end in range(steplen, len(path) + 1, steplen)]
+            categories.setdefault(product_id, []).extend(category_names.get(p, "") for p in ancestors)
+        sellers: dict[int, list[str]] = {}
+        for product_id, name, kecamatan in m.stock_record.objects.filter(product_id__in=ids).values_list(
+            "product_id", "partner__name", "partner__kecamatan__name"
+        ):
+            sellers.setdefault(product_id, []).extend([name or "", kecamatan or ""])
+        changed = []
+        for product in m.product.objects.filter(pk__in=ids).only(
+            "pk", "kind", "is_halal", "dietary_tags", "search_labels", "search_seller"
+        ):
+            labels = _unique(
+                [
+                    *categories.get(product.pk, []),
+                    *kinds.get(product.kind, []),
+                    *[word for tag in product.dietary_tags or [] for word in tags.get(tag, [tag])],
+                    "halal" if product.is_halal else "",
+                ]
+            )
+            seller = _unique(sellers.get(product.pk, []))
+            if (product.search_labels, product.search_seller) != (labels, seller):
+                product.search_labels, product.search_seller = labels, seller
+                changed.append(product)
+        m.product.objects.bulk_update(changed, ["search_labels", "search_seller"])
+        written += len(changed)
+    return written
+
+
+def products_search_refresh(*, product_ids=None, partner_ids=None) -> int:
+    """Rewrite the search text of these products, of these MSMEs' products (after a business name
+    or kecamatan changed), or (neither given) of every product; returns how many changed."""
+    if product_ids is None and partner_ids is None:
+        ids = Product.objects.order_by("pk").values_list("pk", flat=True)
+    elif product_ids is None:
+        records = StockRecord.objects.filter(partner_id__in=list(partner_ids))
+        ids = records.values_list("product_id", flat=True)
+    else:
+        ids = product_ids
+    return search_texts_write(product_ids=sorted(set(ids)))

@@ -149,6 +149,7 @@ class FileSpec:
     order: Callable[[dict], Any] | None = None  # sort key, e.g. parents before children
     check: Callable[[dict], list[tuple[str, str]]] | None = None  # row -> [(column, why)]
     required_file: bool = True
+    check_file: Callable[[list[dict]], list[str]] | None = None  # all sound rows -> [why], e.g. one missing
 
     @property
     def fields(self) -> list[str]:
@@ -212,6 +213,8 @@ def _read(spec: FileSpec, pack_dir: Path, problems: list[Problem]) -> _Parsed | 
     except (UnicodeDecodeError, csv.Error) as exc:
         problems.append(Problem(spec.file, why=f"not a readable UTF-8 CSV file ({exc})"))
         return None
+    if spec.check_file and not any(p.file == spec.file for p in problems):  # rows first, then the whole
+        problems.extend(Problem(spec.file, why=why) for why in spec.check_file([v for _, v in parsed.rows]))
     if spec.order:
         parsed.rows.sort(key=lambda item: spec.order(item[1]))
     return parsed
