@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from oscar.core.loading import get_model
 
 from marketplace.accounts import roles
+from marketplace.catalogue.services import products_search_refresh
 from marketplace.common.domain import DomainError
 from vendors import notifications, selectors, validators
 from vendors.models import DocumentAccess, Vendor, VendorDecision, VendorDocument
@@ -208,8 +209,11 @@ def _sync_selling(vendor: Vendor) -> None:
         partner = vendor.partner
         wanted = (selling, vendor.business_name[:128], vendor.kecamatan_id)
         if (partner.is_active, partner.name, partner.kecamatan_id) != wanted:
+            listed_as = (partner.name, partner.kecamatan_id)
             partner.is_active, partner.name, partner.kecamatan_id = wanted
             partner.save(update_fields=["is_active", "name", "kecamatan"])
+            if listed_as != wanted[1:]:  # the products are found by the MSME's name and kecamatan
+                products_search_refresh(partner_ids=[partner.pk])
     if selling:
         vendor.owner.groups.add(group)
     else:

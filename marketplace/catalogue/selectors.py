@@ -6,19 +6,28 @@ select/prefetch, so a listing page's query count does not grow with its size.
 """
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from difflib import SequenceMatcher
+from urllib.parse import urlencode
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from oscar.core.loading import get_model
+
+from marketplace.catalogue.models import ProductKind
 
 Product = get_model("catalogue", "Product")
 ProductImage = get_model("catalogue", "ProductImage")
 StockRecord = get_model("partner", "StockRecord")
 Option = get_model("catalogue", "Option")
+SearchSynonym = get_model("catalogue", "SearchSynonym")
+Category = get_model("catalogue", "Category")
 
 # Deliveries on a chosen date are planned for this hour (lead time counts up to it).
 DELIVERY_HOUR = 10
@@ -33,7 +42,9 @@ def default_sort(user, query: str) -> str:
     return "relevance" if query else "newest"
 
 
-_WORD = re.compile(r"\w+", re.UNICODE)
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+MAX_QUERY_WORDS = 8
+MAX_ALTERNATIVES = 12  # phrases one query word (or phrase) may stand for, synonyms included
 _TSQUERY = "to_tsquery('indonesian', %s)"
 _FULL_TEXT = f"search_document @@ {_TSQUERY}"
 _NEAR_MISS = "title %%> %s"  # word_similarity(%s, title) above pg_trgm's threshold, by the GIN index
@@ -84,16 +95,89 @@ def product_listing(*, query: str = "", categories=None) -> QuerySet:
 
 
 def _search(qs: QuerySet, text: str, *, sort: str) -> tuple[QuerySet, bool]:
-    """Narrow to products matching every word; on PostgreSQL, rank them when sorting by relevance."""
-    words = _WORD.findall(text.lower())[:8]
+def search_words(text: str) -> list[str]:
+    """The words of a query or of a synonym, lower case (punctuation and underscores split words)."""
+    return _WORD.findall((text or "").lower())
+
+
+def synonym_map() -> dict[tuple[str, ...], set[tuple[str, ...]]]:
+    """The city pack's synonyms (one query): each term's words → the phrases it also stands for."""
+    found: dict[tuple[str, ...], set[tuple[str, ...]]] = defaultdict(set)
+    for term, synonyms, two_way in SearchSynonym.objects.values_list("term", "synonyms", "two_way"):
+        head = tuple(search_words(term))
+        others = [phrase for s in synonyms or [] if (phrase := tuple(search_words(s)))]
+        if not head:
+            continue
+        found[head].update(others)
+        if two_way:
+            group = [head, *others]
+            for phrase in others:
+                found[phrase].update(group)
+    for phrase, alternatives in found.items():
+        alternatives.discard(phrase)
+    return dict(found)
+
+
+def query_units(words: list[str], synonyms: dict) -> list[list[tuple[str, ...]]]:
+    """The query as a list of units that must all match; each unit lists its alternatives (the
+    typed words first, then their synonyms). Longest synonym first: "nasi box ayam" →
+    [[(nasi, box), (nasi, kotak)], [(ayam,)]]."""
+    longest = max(map(len, synonyms), default=1)
+    units, i = [], 0
+    while i < len(words):
+        for n in range(min(longest, len(words) - i), 0, -1):
+            typed = tuple(words[i : i + n])
+            if typed in synonyms:
+                units.append([typed, *sorted(synonyms[typed])][:MAX_ALTERNATIVES])
+                i += n
+                break
+        else:
+            units.append([(words[i],)])
+            i += 1
+    return units
+
+
+def _tsquery(units: list[list[tuple[str, ...]]]) -> str:
+    """A to_tsquery text: the typed words each as a prefix (all of them), a synonym as a phrase
+    of prefixes; the alternatives of a unit joined by OR, the units by AND."""
+
+    def alternative(index: int, phrase: tuple[str, ...]) -> str:
+        joiner = " & " if index == 0 else " <-> "  # the typed words anywhere, a synonym as written
+        return joiner.join(f"{w}:*" for w in phrase)
+
+    parts = []
+    for alternatives in units:
+        if len(alternatives) == 1:
+            parts.append(alternative(0, alternatives[0]))
+        else:
+            parts.append("(" + " | ".join(f"({alternative(i, a)})" for i, a in enumerate(alternatives)) + ")")
+    return " & ".join(parts)
+
+
+# What the SQLite fallback reads: the columns the PostgreSQL search document is made of.
+_TEXT_FIELDS = ("title", "description", "contents", "search_labels", "search_seller")
+
+
+def _contains(phrase: str) -> Q:
+    condition = Q()
+    for field in _TEXT_FIELDS:
+        condition |= Q(**{f"{field}__icontains": phrase})
+    return condition
+
+
+    """Narrow to products matching every word (or a synonym of it, from the city pack); on
+    PostgreSQL, rank them when sorting by relevance."""
+    words = search_words(text)[:MAX_QUERY_WORDS]
     if not words:
         return qs, False
     if connection.vendor == "postgresql":
-        # Prefix match on stemmed words (makanan → makan:*). Only when no product has the words,
-        # trigram near-misses on the title ("rissoles" → "Risoles"): testing every title for
+    units = query_units(words, synonym_map())
+        # Prefix match on stemmed words (makanan → makan:*) over the search document (title,
+        # categories and kind, tags, description, MSME and kecamatan). Only when no product has
+        # the words, trigram near-misses on the title ("rissoles" → "Risoles"): testing every title for
         # similarity costs more than the full-text search itself, for results nobody needs
         # when the words were found (one cheap query decides, stopping at the first match).
-        tsquery = " & ".join(f"{w}:*" for w in words)
+        tsquery = _tsquery(units)
         phrase = " ".join(words)
         if qs.extra(where=[f"catalogue_product.{_FULL_TEXT}"], params=[tsquery]).exists():
             condition, params = _FULL_TEXT, [tsquery]
@@ -113,9 +197,16 @@ def _search(qs: QuerySet, text: str, *, sort: str) -> tuple[QuerySet, bool]:
         if sort != "relevance":
             return qs, False
         return qs.annotate(rank=rank), True
-    # SQLite fallback: every word must appear in the title, description or contents.
-    for w in words:
-        qs = qs.filter(Q(title__icontains=w) | Q(description__icontains=w) | Q(contents__icontains=w))
+    # SQLite fallback: each unit must appear in the same columns: the typed words each anywhere,
+    # or one of the synonyms as written.
+    for alternatives in units:
+        typed, *synonyms = alternatives
+        condition = Q()
+        for word in typed:
+            condition &= _contains(word)
+        for synonym in synonyms:
+            condition |= _contains(" ".join(synonym))
+        qs = qs.filter(condition)
     return qs, False
 
 
@@ -188,3 +279,99 @@ def partner_products(*, partner) -> QuerySet:
         )
         .order_by("-date_created", "-pk")
     )
+
+
+# --- When a search finds nothing ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    label: str
+    url: str
+
+
+SUGGESTION_MIN_SIMILARITY = 0.75
+SUGGESTIONS_SHOWN = 4
+
+
+def _similarity(query: tuple[str, ...], name: tuple[str, ...]) -> float:
+    """How near a query comes to a name (0 to 1, difflib): the whole text, or word by word (each
+    word of the query against the nearest word of the name, averaged), whichever is nearer."""
+    whole = SequenceMatcher(None, " ".join(query), " ".join(name)).ratio()
+    by_word = sum(max(SequenceMatcher(None, q, n).ratio() for n in name) for q in query) / len(query)
+    return max(whole, by_word)
+
+
+def every_language(label) -> list[str]:
+    """A (lazy) label in each of the site's languages."""
+    found = []
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            found.append(str(label))
+    return found
+
+
+def _category_urls() -> list[tuple[object, str, bool]]:
+    """Every public category with its address and whether it is a leaf (no public child), in
+    one query (Oscar's get_absolute_url reads each category's parents)."""
+    categories = list(
+        Category.objects.filter(is_public=True).order_by("path").only("pk", "name", "slug", "path")
+    )
+    paths = {c.path for c in categories}
+    parents = {path[: -Category.steplen] for path in paths}
+    full_slugs: dict[str, str] = {}
+    found = []
+    for category in categories:
+        parent = full_slugs.get(category.path[: -Category.steplen])
+        full_slugs[category.path] = f"{parent}/{category.slug}" if parent else category.slug
+        kwargs = {"category_slug": full_slugs[category.path], "pk": category.pk}
+        found.append((category, reverse("catalogue:category", kwargs=kwargs), category.path not in parents))
+    return found
+
+
+def search_suggestions(query: str) -> tuple[list[Suggestion], bool]:
+    """What to offer instead of an empty result: the categories, kinds and the city pack's
+    synonyms whose names come nearest to `query` ("kudapn" → Kudapan), and True; when nothing
+    comes near, the categories to browse, and False.
+
+    The names are few (tens of categories and kinds, the pack's synonyms): they are compared in
+    Python with difflib, the same on SQLite and PostgreSQL, in two queries."""
+    targets: dict[str, Suggestion] = {}  # url → suggestion
+    names: dict[tuple[str, ...], set[str]] = defaultdict(set)  # a name's words → the urls it leads to
+    leaves = []
+    for category, url, is_leaf in _category_urls():
+        targets[url] = Suggestion(category.name, url)
+        if is_leaf:
+            leaves.append(targets[url])
+        # "Kudapan (snack box)" is found as a whole and by its parts: "kudapan", "snack box".
+        for part in [category.name, *re.split(r"[()/,&]", category.name)]:
+            if phrase := tuple(search_words(part)):
+                names[phrase].add(url)
+    listing = reverse("catalogue:index")
+    for kind, label in ProductKind.choices:
+        # Its category is named by its label (services.category_for), in the language of the day.
+        spoken = {tuple(search_words(kind)), *(tuple(search_words(text)) for text in every_language(label))}
+        url = min((url for phrase in spoken for url in names.get(phrase, ())), default=None)
+        url = url or f"{listing}?{urlencode({'kind': kind})}"
+        targets.setdefault(url, Suggestion(str(label), url))
+        for phrase in spoken:
+            names[phrase].add(url)
+    # A synonym leads where its group's words lead (coffee break → Kudapan), else to its own search.
+    for term, alternatives in synonym_map().items():
+        urls = {url for phrase in [term, *alternatives] for url in names.get(phrase, ())}
+        if not urls:
+            url = f"{listing}?{urlencode({'q': ' '.join(term)})}"
+            targets.setdefault(url, Suggestion(" ".join(term), url))
+            urls = {url}
+        names[term].update(urls)
+    words = tuple(search_words(query)[:MAX_QUERY_WORDS])
+    best: dict[str, float] = {}
+    for phrase, urls in names.items() if words else ():
+        score = _similarity(words, phrase)
+        if score >= SUGGESTION_MIN_SIMILARITY:
+            for url in urls:
+                best[url] = max(best.get(url, 0.0), score)
+    if not best:
+        return leaves, False
+    ranked = sorted(best, key=lambda url: (-best[url], targets[url].label))
+    return [targets[url] for url in ranked[:SUGGESTIONS_SHOWN]], True

@@ -8,7 +8,13 @@ from oscar.apps.catalogue.views import ProductDetailView as OscarProductDetailVi
 from oscar.core.loading import get_model
 
 from marketplace.catalogue.forms import ListingForm
-from marketplace.catalogue.selectors import ListingFilters, default_sort, product_cards, product_search
+from marketplace.catalogue.selectors import (
+    ListingFilters,
+    default_sort,
+    product_cards,
+    product_search,
+    search_suggestions,
+)
 from marketplace.common.filters import valid_filters
 from marketplace.common.pagination import CappedCountPaginator
 
@@ -70,6 +76,9 @@ class CatalogueView(ListView):
             query_string=params.urlencode(),
             summary=_("Search results for “%s”") % self.query if self.query else _("All products"),
         )
+        if self.query and not ctx["paginator"].count:
+            # Nothing found: the nearest categories instead of an empty page.
+            ctx["suggestions"], ctx["suggestions_near"] = search_suggestions(self.query)
         return ctx
 
 

@@ -427,4 +427,6 @@ def products_bulk_create(*, refs: CatalogueRefs, rows: list[ProductRow], photo_p
         for product, row in pairs
         if row.kind in photo_pool
     )
+    # What the product service writes after its own inserts: category, kind, MSME in the search text.
+    services.search_texts_write(product_ids=[product.pk for product in products])
     return len(products)
