@@ -8,7 +8,8 @@ from django.urls import include, path, reverse_lazy
 from django.views.generic import RedirectView
 
 from marketplace.catalogue.views import CatalogueView
-from marketplace.common.views import HomeView, healthz
+from marketplace.common.views import healthz
+from procurement.guide.views import HomeView
 
 # Oscar's own login, registration and password flows are replaced by allauth's.
 oscar_account_redirects = [

@@ -2,9 +2,7 @@ from django.db import transaction
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-from django.views.generic import TemplateView
 
-from marketplace.catalogue.selectors import product_listing
 from marketplace.common import health
 
 
@@ -16,14 +14,3 @@ def healthz(request):
     parts = {"database": health.database_status()}
     ok = all(v == "ok" for v in parts.values())
     return JsonResponse({"status": "ok" if ok else "error", **parts}, status=200 if ok else 503)
-
-
-class HomeView(TemplateView):
-    """The home page: what Gulo Asem is and the newest products of verified MSMEs."""
-
-    template_name = "common/home.html"
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx["products"] = product_listing()[:12]
-        return ctx

@@ -1,4 +1,5 @@
-"""Panduan (user guide): one page per role, walking through that role's work in order."""
+"""Panduan (user guide): one page per role, walking through that role's work in order; and the
+home page, where each person finds what waits for them in each of their roles."""
 
 from dataclasses import dataclass
 
@@ -9,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from marketplace.accounts import roles
+from procurement.guide import home
 from procurement.ordering.lifecycle import OrderStatus
 
 
@@ -97,4 +99,33 @@ class GuideRoleView(View):
             request,
             guide.template_name,
             {"role": guide, "roles": GUIDE_ROLES, "mine": roles_of(request.user), "statuses": OrderStatus},
+        )
+
+
+class HomeView(View):
+    """`/`: for a visitor, what Gulo Asem is and its products (meeting food first); for a
+    signed-in person, a card per role they hold with what waits for them (procurement.guide.home)."""
+
+    def get(self, request):
+        food_kinds, other_kinds = home.product_kinds()
+        if not request.user.is_authenticated:
+            return render(
+                request,
+                "common/home.html",
+                {
+                    "products": home.products_food_first(),
+                    "food_kinds": food_kinds,
+                    "other_kinds": other_kinds,
+                },
+            )
+        page = home.home_for(request.user)
+        return render(
+            request,
+            "guide/home.html",
+            {
+                "home": page,
+                "products": home.products_food_first() if page.shows_food else [],
+                "food_kinds": food_kinds,
+                "other_kinds": other_kinds,
+            },
         )
