@@ -60,12 +60,14 @@ format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-# Speed on the city-scale data set (20,000 MSMEs, 100,000 products): seeds it when missing
-# (idempotent), then times the catalogue pages. Real figures need PostgreSQL (DATABASE_URL).
+# Speed at city scale (docs/performance.md): builds the data set once (20,000 MSMEs, 100,000
+# products, 1,000,000 order lines; reused after), then runs every scenario and writes
+# var/bench/*.json. Real figures need PostgreSQL (DATABASE_URL); SQLite gets a small set.
+# BENCH_ARGS="--only catalogue,checkout" or "--quick" runs a part.
 bench: install
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py seed_demo --scale city
-	$(PY) manage.py bench
+	$(PY) manage.py bench_seed
+	$(PY) manage.py bench $(BENCH_ARGS)
 
 # Refresh the Indonesian catalogue after changing UI text (needs GNU gettext).
 messages:

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "procurement.settlement.apps.SettlementConfig",
     "procurement.guide.apps.GuideConfig",
     "procurement.transparency.apps.TransparencyConfig",
+    "procurement.bench.apps.BenchConfig",
     # Oscar, with the project's forks in the packages that own them.
     "oscar.config.Shop",
     "oscar.apps.analytics.apps.AnalyticsConfig",

@@ -25,6 +25,9 @@ from PIL import Image
 from marketplace.catalogue.images import SIZES, thumbnail_name
 from marketplace.catalogue.selectors import product_listing
 from marketplace.regions.models import Region
+from procurement.bench import census as bench_census
+from procurement.bench import dataset as bench_dataset
+from procurement.bench.dataset import NUMBER_START
 from procurement.budgets.models import BudgetLine, LedgerEntry
 from procurement.budgets.services import budget_recompute, order_committed_idr, order_realized_idr
 from procurement.demo import DEMO_PASSWORD, demo_accounts
@@ -50,6 +53,7 @@ StockRecord = get_model("partner", "StockRecord")
 Category = get_model("catalogue", "Category")
 ProductClass = get_model("catalogue", "ProductClass")
 Order = get_model("order", "Order")
+OrderLine = get_model("order", "Line")
 OrderStatusChange = get_model("order", "OrderStatusChange")
 Source = get_model("payment", "Source")
 
@@ -443,3 +447,98 @@ def test_a_smaller_demo_still_shows_every_sector_and_starts_with_the_vendor_acco
     assert {s.sector for s in approved} == {"kuliner", "fashion", "kriya"}
     assert demo_owner_email(approved[0].no) == ACCOUNTS["Pelaku UMKM"]
     assert {s.status for s in specs} == set(Vendor.Status.values)
+
+
+# --- The benchmark's orders (procurement.bench.dataset), on a small sample ----------------------
+
+
+@pytest.fixture
+def bench_sample(world, db):
+    """2,000 generated order lines over three fiscal years among 80 city MSMEs, with their census."""
+    seed("--scale", "city", "--city-vendors", "80", "--city-products", "400")
+    report = bench_dataset.dataset_build(lines=2000, fast=False)  # foreign keys checked at each commit
+    bench_census.records_bulk_create()
+    call_command("census_recompute", "--fix", stdout=StringIO())
+    return report
+
+
+def test_bench_orders_balance_the_ledger_and_the_census(bench_sample):
+    bench = UnitOrder.objects.filter(order__number__gte=str(NUMBER_START))
+    assert OrderLine.objects.filter(order__unit_order__in=bench).count() >= 2000
+    assert bench_sample.lines >= 2000
+    assert budget_recompute() == []
+    out = StringIO()
+    call_command("census_recompute", stdout=out)  # raises on any drift
+    assert "no drift" in out.getvalue()
+    years = set(bench.values_list("budget_line__fiscal_year", flat=True))
+    today = timezone.localdate()
+    assert years == {today.year - 2, today.year - 1, today.year}
+    for line in BudgetLine.objects.filter(orders__in=bench).distinct():
+        assert line.pagu_idr >= line.committed_idr + line.realized_idr
+        assert line.account.is_food
+
+
+def test_bench_orders_move_only_as_the_lifecycle_allows(bench_sample):
+    pipeline = lifecycle.oscar_pipeline()
+    bench = UnitOrder.objects.filter(order__number__gte=str(NUMBER_START)).select_related("order")
+    statuses = set()
+    for uo in bench.prefetch_related("actions", "order__status_changes", "order__lines"):
+        actions = list(uo.actions.all())
+        assert actions[0].action == "place" and actions[0].from_status == ""
+        for before, after in zip(actions, actions[1:], strict=False):
+            assert after.from_status == before.to_status, uo
+            assert after.to_status in pipeline[before.to_status], uo
+            assert after.created_at >= before.created_at, uo
+        assert actions[-1].to_status == uo.status == uo.order.status
+        assert len(uo.order.status_changes.all()) == len(actions) - 1
+        lines = list(uo.order.lines.all())
+        assert (
+            sum(int(line.line_price_incl_tax) for line in lines)
+            == uo.total_idr
+            == int(uo.order.total_incl_tax)
+        )
+        assert all(line.line_price_incl_tax == line.unit_price_incl_tax * line.quantity for line in lines)
+        held = order_committed_idr(line=uo.budget_line, order=uo.order)
+        if uo.status in lifecycle.END_STATUSES or uo.status == S.PAID:
+            assert held == 0, uo
+        if uo.status == S.PAID:
+            assert order_realized_idr(line=uo.budget_line, order=uo.order) == uo.invoice.total_idr
+            assert uo.delivery_at.year == uo.budget_line.fiscal_year
+        statuses.add(uo.status)
+    assert {S.PAID, S.RECEIVED, S.DECLINED, S.CANCELLED} <= statuses
+
+
+def test_most_received_bench_orders_are_paid_with_their_oscar_payment_records(bench_sample):
+    invoices = Invoice.objects.filter(unit_order__order__number__gte=str(NUMBER_START))
+    paid = invoices.filter(status=Invoice.Status.PAID)
+    assert paid.count() >= 0.8 * invoices.count()
+    for invoice in paid.select_related("unit_order__order")[:200]:
+        payment = invoice.payments.get(status=Payment.Status.SUCCEEDED)
+        assert payment.amount_idr == invoice.net_idr == invoice.total_idr - invoice.pph_idr
+        assert invoice.paid_at >= invoice.received_at and invoice.days_to_pay >= 0
+        source = Source.objects.get(order=invoice.unit_order.order)
+        assert source.amount_debited == payment.amount_idr
+        actions = set(invoice.actions.values_list("action", flat=True))
+        assert {"issue", "paid"} <= actions
+        assert ("transfer_confirm" in actions) == (payment.method == Payment.Method.TRANSFER)
+
+
+def test_bench_staff_see_their_units_orders_and_payables(bench_sample, client, settings):
+    settings.STAFF_MFA_REQUIRED = False  # as `make run` has it
+    uo = UnitOrder.objects.filter(order__number__gte=str(NUMBER_START), status=S.PAID).first()
+    officer = User.objects.get(email__startswith="bench-pemesan.", unit_memberships__unit=uo.unit)
+    client.force_login(officer)
+    assert client.get(reverse("ordering:order-detail", args=[uo.pk])).status_code == 200
+    latest = UnitOrder.objects.filter(unit=uo.unit).order_by("-created_at", "-pk").first()
+    history = client.get(reverse("ordering:order-list"))
+    assert history.status_code == 200 and latest.order.number in history.content.decode()
+    unpaid = Invoice.objects.filter(
+        status=Invoice.Status.UNPAID, unit_order__order__number__gte=str(NUMBER_START)
+    )
+    treasurer = User.objects.get(
+        email__startswith="bench-bendahara.", unit_memberships__unit=unpaid.first().unit_order.unit
+    )
+    client.force_login(treasurer)
+    page = client.get(reverse("settlement:payables"))
+    assert page.status_code == 200
+    assert any(i.number in page.content.decode() for i in settlement_selectors.payables(treasurer=treasurer))
