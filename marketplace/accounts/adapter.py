@@ -10,11 +10,20 @@ import time
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.internal import ratelimit
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.translation import ngettext
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def render_mail(self, template_prefix, email, context, headers=None):
+        """Every account e-mail (confirmation, password reset, unknown account...) in the site's
+        language, as the order and verification e-mails: the recipient's language is not
+        stored, and the person who chose English in the switcher may not be the reader."""
+        with translation.override(settings.LANGUAGE_CODE):
+            return super().render_mail(template_prefix, email, context, headers)
+
     def pre_authenticate(self, request, **credentials):
         try:
             super().pre_authenticate(request, **credentials)

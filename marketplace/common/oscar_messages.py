@@ -114,3 +114,46 @@ CORRECTED = (
     _("Go to homepage"),
     _("Logging in..."),
 )
+
+
+# Oscar's basket messages (price changed, saved for later, quantity limits, the basket's own
+# names in the dashboard) that Oscar's catalogue words as "troli belanja" or leaves half English
+# ("telah turun dari Rp 150.000 to Rp 35.000"): our catalogue words them with "keranjang".
+BASKET_WORDING = (
+    _(
+        "The price of '%(product)s' has increased from %(old_price)s to %(new_price)s since you "
+        "added it to your basket"
+    ),
+    _(
+        "The price of '%(product)s' has decreased from %(old_price)s to %(new_price)s since you "
+        "added it to your basket"
+    ),
+    _("Move to Basket"),
+    _(
+        "Due to technical limitations we are not able to ship more than %(threshold)d items in one "
+        "order. Your basket currently has %(basket)d items."
+    ),
+    _("Due to technical limitations we are not able to ship more than %(threshold)d items in one order."),
+    _("a maximum of %(max)d can be bought"),
+    _("In stock (%d available)"),
+    _("\n<strong>%(title)s</strong> has been saved for later\n"),
+    _("You can't save an item for later if you're not logged in!"),
+    _(
+        "This product cannot be added to the basket as its currency isn't the same as other "
+        "products in your basket"
+    ),
+    _("Frozen - the basket cannot be modified"),
+    _("Submitted - has been ordered at the checkout"),
+    _("Baskets"),
+    _("Basket line"),
+    _("Basket lines"),
+    _("You cannot modify a %s basket"),
+    _("%(status)s basket (owner: %(owner)s, lines: %(num_lines)d)"),
+    _("Basket #%(basket_id)d, Product #%(product_id)d, quantity %(quantity)d"),
+    _("Voucher '%s' removed from basket"),
+    _("Voucher '%(code)s' added to basket"),
+    _("Your basket does not qualify for a voucher discount"),
+    _("You have already added the '%(code)s' voucher to your basket"),
+    _("\nYour basket now qualifies for the \n<strong>%(name)s</strong> offer.\n"),
+    _("\nYour basket no longer qualifies for the\n<strong>%(name)s</strong> offer.\n"),
+)
