@@ -1,4 +1,5 @@
-"""The product page's recently-viewed strip costs the same queries whatever the visitor saw before."""
+"""The product page's recently-viewed strip (marketplace.customer.history) costs the same queries
+whatever the visitor saw before."""
 
 import json
 
