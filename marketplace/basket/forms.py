@@ -8,7 +8,19 @@ from marketplace.basket.selectors import basket_partners
 
 
 class AddToBasketForm(OscarAddToBasketForm):
-    """Oscar's form, plus: a basket holds one MSME's products (one order, one delivery, one invoice)."""
+    """Oscar's form, plus: the quantity starts at the product's minimum order, which the field
+    also asks of the browser (`min`); a basket holds one MSME's products (one order, one delivery,
+    one invoice). A smaller quantity is not refused here: the basket page warns and checkout refuses."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        minimum = max(1, getattr(self.parent_product, "min_order_qty", 1) or 1)
+        field = self.fields.get("quantity")
+        if field is not None:
+            field.initial = minimum
+            field.widget.attrs.update({"min": minimum, "inputmode": "numeric", "class": "form-control"})
+            if minimum > 1:
+                field.help_text = _("Minimum order: %(min)s.") % {"min": minimum}
 
     def clean(self):
         data = super().clean()
@@ -32,6 +44,6 @@ class SimpleAddToBasketForm(SimpleAddToBasketMixin, AddToBasketForm):
     (Oscar's adds 1, which catering with a minimum of 10 boxes would refuse at checkout)."""
 
     def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, **kwargs)  # Oscar's mixin sets 1 after AddToBasketForm set the minimum
         if "quantity" in self.fields:
             self.fields["quantity"].initial = max(1, getattr(self.product, "min_order_qty", 1) or 1)

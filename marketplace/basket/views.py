@@ -11,6 +11,10 @@ class BasketView(OscarBasketView):
     changes nothing and says so (Oscar's own view answers some of them with a 500: it reads
     `form-MIN_NUM_FORMS` unchecked)."""
 
+    def get_basket_voucher_form(self):
+        """No voucher or promo codes: units order against a budget line at the listed price."""
+        return None
+
     def formset_valid(self, formset):
         if not self.management_form_sound(formset):
             return self.refuse()

@@ -14,10 +14,12 @@ class CheckoutConfig(apps.CheckoutConfig):
     def ready(self):
         super().ready()
         self.event_view = get_class("checkout.views", "EventCheckoutView")
+        self.delivery_view = get_class("checkout.views", "DeliveryChooseView")
 
     def get_urls(self):
         urls = [
             path("", self.event_view.as_view(), name="index"),
             path("thank-you/", self.thankyou_view.as_view(), name="thank-you"),
+            path("delivery/", self.delivery_view.as_view(), name="delivery-choose"),
         ]
         return self.post_process_urls(urls)

@@ -7,13 +7,37 @@ from procurement.budgets.models import BudgetLine
 from vendors.validators import normalise_phone
 
 
-class EventCheckoutForm(forms.Form):
-    name = forms.CharField(label=_("Name of the meeting or activity"), max_length=200)
-    starts_at = forms.DateTimeField(
+def delivery_field(**kwargs) -> forms.DateTimeField:
+    return forms.DateTimeField(
         label=_("Date and time of delivery"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        **kwargs,
     )
+
+
+def future_delivery(value):
+    if value is not None and value <= timezone.now():
+        raise forms.ValidationError(_("The delivery time must be in the future."))
+    return value
+
+
+class DeliveryChoiceForm(forms.Form):
+    """The basket page's delivery moment (empty: forget it)."""
+
+    delivery_at = delivery_field(required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["delivery_at"].widget.attrs["class"] = "form-control"
+
+    def clean_delivery_at(self):
+        return future_delivery(self.cleaned_data["delivery_at"])
+
+
+class EventCheckoutForm(forms.Form):
+    name = forms.CharField(label=_("Name of the meeting or activity"), max_length=200)
+    starts_at = delivery_field()
     venue = forms.CharField(label=_("Venue (delivery address)"), max_length=255)
     participants = forms.IntegerField(label=_("Participants"), min_value=1, max_value=100000)
     contact_name = forms.CharField(label=_("Contact person"), max_length=120)
@@ -34,10 +58,7 @@ class EventCheckoutForm(forms.Form):
         self.fields["contact_phone"].widget.attrs["inputmode"] = "tel"
 
     def clean_starts_at(self):
-        value = self.cleaned_data["starts_at"]
-        if value <= timezone.now():
-            raise forms.ValidationError(_("The delivery time must be in the future."))
-        return value
+        return future_delivery(self.cleaned_data["starts_at"])
 
     def clean_contact_phone(self):
         return normalise_phone(self.cleaned_data["contact_phone"])

@@ -10,7 +10,8 @@ from oscar.apps.checkout.views import ThankYouView  # noqa: F401  (re-exported f
 from marketplace.basket.selectors import basket_partner
 from marketplace.common.money import format_rupiah
 from procurement.budgets.selectors import food_lines_for
-from procurement.checkout.forms import EventCheckoutForm
+from procurement.checkout.delivery import delivery_choose, delivery_chosen
+from procurement.checkout.forms import DeliveryChoiceForm, EventCheckoutForm
 from procurement.ordering import services
 
 
@@ -28,7 +29,10 @@ class EventCheckoutView(LoginRequiredMixin, View):
         return EventCheckoutForm(
             data,
             budget_lines=food_lines_for(user=self.request.user),
-            initial={"contact_name": self.request.user.get_full_name()},
+            initial={
+                "contact_name": self.request.user.get_full_name(),
+                "starts_at": delivery_chosen(self.request.session),
+            },
         )
 
     def render(self, form, problems=(), status=200):
@@ -77,9 +81,24 @@ class EventCheckoutView(LoginRequiredMixin, View):
                 else:
                     problems.append(problem)
             return self.render(form, problems=problems, status=400)
+        delivery_choose(request.session, None)
         messages.success(
             request,
             _("Order %(number)s placed and %(total)s committed on the budget line.")
             % {"number": unit_order.order.number, "total": format_rupiah(unit_order.total_idr)},
         )
         return redirect("ordering:order-detail", pk=unit_order.pk)
+
+
+class DeliveryChooseView(View):
+    """The basket page's "when is it delivered?": kept in the session, so the basket page checks
+    lead times, closed days and capacity for that moment and checkout starts with it."""
+
+    def post(self, request):
+        form = DeliveryChoiceForm(request.POST)
+        if not form.is_valid():
+            for error in form.errors.get("delivery_at", []):
+                messages.error(request, error)
+            return redirect("basket:summary")
+        delivery_choose(request.session, form.cleaned_data["delivery_at"])
+        return redirect("basket:summary")
