@@ -479,6 +479,11 @@ def card_refund(*, payment: Payment, admin, amount_idr: int, reason: str) -> Pay
             refunded_now_idr=amount_idr,
         ),
         orders=-1 if full else 0,
+        # The public figure: what the unit spent on the order falls to the total less what is
+        # refunded (nothing after a full refund), in the month the refunded payment completed.
+        spent_idr=-(invoice.total_idr - (payment.refunded_idr - amount_idr)) if full else -amount_idr,
+        spent_on=timezone.localtime(payment.settled_at).date(),
+        paid_orders=-1 if full else 0,
         unit_code=uo.unit.code,
         unit_name=uo.unit.name,
     )
@@ -528,6 +533,8 @@ def _settle(*, payment: Payment, invoice: Invoice, paid_on: date) -> None:
         vendor_id=invoice.unit_order.partner.vendor.pk,
         paid_on=paid_on,
         amount_idr=invoice.subtotal_idr,
+        spent_idr=invoice.total_idr,  # the public figure: taxes included, in the month paid_at falls
+        spent_on=timezone.localtime(now).date(),
         unit_code=invoice.unit_order.unit.code,
         unit_name=invoice.unit_order.unit.name,
     )

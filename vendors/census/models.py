@@ -125,7 +125,9 @@ class CensusRecord(models.Model):
         ordering = ("business_name", "pk")
         verbose_name = _("census record")
         verbose_name_plural = _("census records")
-        indexes = [models.Index(fields=["sector", "kecamatan"])]
+        # updated_at: the public figures' cache key reads its latest value (a census import or a
+        # profile sync that moves an MSME to another sector, kecamatan or class renews them).
+        indexes = [models.Index(fields=["sector", "kecamatan"]), models.Index(fields=["updated_at"])]
         constraints = [
             models.CheckConstraint(
                 condition=Q(capital_idr__gte=0) | Q(capital_idr__isnull=True),
@@ -142,9 +144,20 @@ class CensusRecord(models.Model):
 
 
 class PlatformSales(models.Model):
-    """What one unit paid one MSME in one month on the platform: the MSME's sales (invoice
-    subtotals, refunds taken off in the month refunded) and the number of orders, net of full
-    refunds. Kept by `services.census_sales_record`; `census_recompute` checks it."""
+    """What one unit paid one MSME in one month on the platform. Kept by
+    `services.census_sales_record`; `census_recompute` checks every figure.
+
+    Two pairs of figures, dated differently because they answer different questions:
+
+    - `amount_idr` / `orders`, the census's (the MSME's sales): invoice subtotals, before taxes,
+      in the month paid (a transfer's date, a card payment's day); a refund is taken off in the
+      month refunded, so a closed month, and a frozen snapshot, never moves.
+    - `spent_idr` / `paid_orders`, the public spending figure (procurement.transparency): what the
+      city paid, the invoice totals with PBJT (the PPh withheld included), in the month the
+      payment completed (the invoice's `paid_at`); a refund is taken off that same month, so the
+      month adds up with its orders in the open data (one row per order, spent = total less
+      refunds). `paid_orders` counts the orders paid that month not refunded in full.
+    """
 
     record = models.ForeignKey(CensusRecord, on_delete=models.PROTECT, related_name="platform_sales")
     month = models.DateField(_("month (its first day)"))
@@ -152,6 +165,8 @@ class PlatformSales(models.Model):
     unit_name = models.CharField(_("unit"), max_length=255)
     amount_idr = models.BigIntegerField(_("amount (Rp)"), default=0)
     orders = models.IntegerField(_("orders"), default=0)
+    spent_idr = models.BigIntegerField(_("spent by the unit, taxes included (Rp)"), default=0)
+    paid_orders = models.IntegerField(_("orders paid"), default=0)
 
     class Meta:
         ordering = ("month", "record", "unit_code")

@@ -276,7 +276,10 @@ def census_size_classes_refresh(*, on: date | None = None) -> int:
         if change:
             changes.append(change)
             changed.append(record)
-    CensusRecord.objects.bulk_update(changed, ["size_class"], batch_size=1000)
+    now = timezone.now()
+    for record in changed:
+        record.updated_at = now  # bulk_update skips auto_now: the public figures' cache key reads it
+    CensusRecord.objects.bulk_update(changed, ["size_class", "updated_at"], batch_size=1000)
     SizeClassChange.objects.bulk_create(changes, batch_size=1000)
     return len(changes)
 
@@ -305,6 +308,18 @@ def _record_locked_for_vendor(vendor_id: int, on: date) -> CensusRecord:
     return record
 
 
+def _sales_move(record: CensusRecord, *, month: date, unit_code: str, unit_name: str, **deltas) -> None:
+    """Move the figures of the record's row for `month` and the unit by `deltas` (one UPDATE with
+    F(); the row made when it is the first)."""
+    moved = PlatformSales.objects.filter(record=record, month=month, unit_code=unit_code).update(
+        unit_name=unit_name, **{name: F(name) + value for name, value in deltas.items()}
+    )
+    if not moved:
+        PlatformSales.objects.create(
+            record=record, month=month, unit_code=unit_code, unit_name=unit_name, **deltas
+        )
+
+
 @transaction.atomic
 def census_sales_record(
     *,
@@ -314,6 +329,9 @@ def census_sales_record(
     unit_code: str,
     unit_name: str,
     orders: int | None = None,
+    spent_idr: int = 0,
+    spent_on: date | None = None,
+    paid_orders: int | None = None,
     today: date | None = None,
 ) -> CensusRecord:
     """Add a payment (positive) or a refund (negative) to the MSME's platform sales of that month.
@@ -321,24 +339,34 @@ def census_sales_record(
     Called by procurement inside the transaction that pays or refunds. The MSME's record is
     locked (made first if it has none); the month's row for the unit moves by one `UPDATE`
     with F(). `orders`: +1 for a payment, -1 for a refund that takes back the whole payment,
-    default 1 for a positive amount, 0 otherwise. The size class follows (naik kelas recorded)."""
+    default 1 for a positive amount, 0 otherwise. The size class follows (naik kelas recorded).
+
+    `spent_idr` (what the city paid, taxes included; negative for a refund) and `paid_orders`
+    (default as `orders`, from `spent_idr`) move the row of `spent_on`'s month: the day the
+    payment completed, for a refund the day the refunded payment completed (PlatformSales)."""
     today = today or timezone.localdate()
     if orders is None:
         orders = 1 if amount_idr > 0 else 0
+    if paid_orders is None:
+        paid_orders = 1 if spent_idr > 0 else 0
     record = _record_locked_for_vendor(vendor_id, today)
     month = paid_on.replace(day=1)
-    moved = PlatformSales.objects.filter(record=record, month=month, unit_code=unit_code).update(
-        amount_idr=F("amount_idr") + amount_idr, orders=F("orders") + orders, unit_name=unit_name
-    )
-    if not moved:
-        PlatformSales.objects.create(
-            record=record,
+    spent_month = (spent_on or paid_on).replace(day=1)
+    unit = {"unit_code": unit_code, "unit_name": unit_name}
+    if spent_month == month:
+        _sales_move(
+            record,
             month=month,
-            unit_code=unit_code,
-            unit_name=unit_name,
+            **unit,
             amount_idr=amount_idr,
             orders=orders,
+            spent_idr=spent_idr,
+            paid_orders=paid_orders,
         )
+    else:
+        _sales_move(record, month=month, **unit, amount_idr=amount_idr, orders=orders)
+        if spent_idr or paid_orders:
+            _sales_move(record, month=spent_month, **unit, spent_idr=spent_idr, paid_orders=paid_orders)
     record.first_paid_month = _first_paid_month(record.pk)
     if record.first_paid_month is not None:
         record.platform_status = PlatformStatus.PAID
@@ -359,7 +387,8 @@ def census_sales_record(
 
 @dataclass(frozen=True)
 class SalesRow:
-    """One aggregate as recomputed from the raw paid invoices: an MSME's sales to a unit in a month."""
+    """One aggregate as recomputed from the raw paid invoices: an MSME's sales to a unit in a month
+    (and what the unit spent on it, `spent_idr` / `paid_orders`, see PlatformSales)."""
 
     vendor_id: int
     month: date
@@ -367,6 +396,8 @@ class SalesRow:
     unit_name: str
     amount_idr: int
     orders: int
+    spent_idr: int = 0
+    paid_orders: int = 0
 
 
 @dataclass(frozen=True)
@@ -381,6 +412,10 @@ class SalesDrift:
     expected_orders: int
     stored_idr: int
     stored_orders: int
+    expected_spent_idr: int = 0
+    expected_paid_orders: int = 0
+    stored_spent_idr: int = 0
+    stored_paid_orders: int = 0
 
 
 @transaction.atomic
@@ -391,13 +426,14 @@ def census_aggregates_replace(
     by procurement); with `fix`, replace the stored ones with them (and re-derive each touched
     record's first paid month, platform status and class). Returns every drift found."""
     today = today or timezone.localdate()
+    figures = ("amount_idr", "orders", "spent_idr", "paid_orders")
     expected: dict[tuple[int, date, str], list] = {}
     for row in rows:
         key = (row.vendor_id, row.month.replace(day=1), row.unit_code)
-        item = expected.setdefault(key, [0, 0, row.unit_name])
-        item[0] += row.amount_idr
-        item[1] += row.orders
-        item[2] = row.unit_name
+        item = expected.setdefault(key, [0, 0, 0, 0, row.unit_name])
+        for i, name in enumerate(figures):
+            item[i] += getattr(row, name)
+        item[4] = row.unit_name
     vendor_ids = {key[0] for key in expected}
     record_of = dict(CensusRecord.objects.filter(vendor_id__in=vendor_ids).values_list("vendor_id", "pk"))
     if fix:
@@ -412,13 +448,26 @@ def census_aggregates_replace(
     )
     stored = {(s.record_id, s.month, s.unit_code): s for s in PlatformSales.objects.all()}
     drifts, to_create, to_update, touched = [], [], [], set()
-    for (vendor_id, month, unit_code), (amount, orders, unit_name) in expected.items():
+    for (vendor_id, month, unit_code), (*want, unit_name) in expected.items():
         record_id = record_of.get(vendor_id)
         current = stored.pop((record_id, month, unit_code), None) if record_id else None
-        stored_idr, stored_orders = (current.amount_idr, current.orders) if current else (0, 0)
-        if (stored_idr, stored_orders) != (amount, orders) or (current is None and record_id is None):
+        have = [getattr(current, name) for name in figures] if current else [0, 0, 0, 0]
+        if have != want or (current is None and record_id is None):
             drifts.append(
-                SalesDrift(vendor_id, record_id, month, unit_code, amount, orders, stored_idr, stored_orders)
+                SalesDrift(
+                    vendor_id,
+                    record_id,
+                    month,
+                    unit_code,
+                    want[0],
+                    want[1],
+                    have[0],
+                    have[1],
+                    expected_spent_idr=want[2],
+                    expected_paid_orders=want[3],
+                    stored_spent_idr=have[2],
+                    stored_paid_orders=have[3],
+                )
             )
         if not fix or record_id is None:
             continue
@@ -429,25 +478,35 @@ def census_aggregates_replace(
                     month=month,
                     unit_code=unit_code,
                     unit_name=unit_name,
-                    amount_idr=amount,
-                    orders=orders,
+                    **dict(zip(figures, want, strict=True)),
                 )
             )
             touched.add(record_id)
-        elif (current.amount_idr, current.orders, current.unit_name) != (amount, orders, unit_name):
-            current.amount_idr, current.orders, current.unit_name = amount, orders, unit_name
+        elif have != want or current.unit_name != unit_name:
+            for name, value in zip(figures, want, strict=True):
+                setattr(current, name, value)
+            current.unit_name = unit_name
             to_update.append(current)
             touched.add(record_id)
     stale = list(stored.values())  # stored, but no paid invoice accounts for it
     for s in stale:
         drifts.append(
             SalesDrift(
-                vendor_of.get(s.record_id), s.record_id, s.month, s.unit_code, 0, 0, s.amount_idr, s.orders
+                vendor_of.get(s.record_id),
+                s.record_id,
+                s.month,
+                s.unit_code,
+                0,
+                0,
+                s.amount_idr,
+                s.orders,
+                stored_spent_idr=s.spent_idr,
+                stored_paid_orders=s.paid_orders,
             )
         )
     if fix:
         PlatformSales.objects.filter(pk__in=[s.pk for s in stale]).delete()
-        PlatformSales.objects.bulk_update(to_update, ["amount_idr", "orders", "unit_name"], batch_size=1000)
+        PlatformSales.objects.bulk_update(to_update, [*figures, "unit_name"], batch_size=1000)
         PlatformSales.objects.bulk_create(to_create, batch_size=1000)
         touched |= {s.record_id for s in stale}
         first_month = dict(

@@ -217,3 +217,59 @@ def test_fixing_creates_the_record_of_an_msme_paid_before_the_census_existed():
 
     assert stored() == {(vendor.pk, date(2026, 2, 1), "DINKES"): (300_000, 1)}
     assert services.census_aggregates_replace(rows=rows, fix=False) == []
+
+
+# --- What the unit spent (the public figure, on the same rows) -----------------------------------
+
+
+def spent() -> dict:
+    return {
+        (s.record.vendor_id, s.month, s.unit_code): (s.spent_idr, s.paid_orders)
+        for s in PlatformSales.objects.select_related("record")
+        if (s.spent_idr, s.paid_orders) != (0, 0)
+    }
+
+
+def test_what_the_unit_spent_moves_the_month_the_payment_completed_refunds_included():
+    vendor = VendorFactory(approved=True)
+    # Transferred on 28 March, confirmed (paid) on 2 April: the MSME's sale is March's, the
+    # unit's spending (with PBJT) April's.
+    sale(vendor, on=date(2026, 3, 28), amount=200_000, spent_idr=220_000, spent_on=date(2026, 4, 2))
+    # Refunded in May, in part then the rest: the census takes it off May, the spending April.
+    sale(vendor, on=date(2026, 5, 5), amount=-50_000, spent_idr=-55_000, spent_on=date(2026, 4, 2))
+
+    assert stored() == {
+        (vendor.pk, date(2026, 3, 1), "DINKES"): (200_000, 1),
+        (vendor.pk, date(2026, 4, 1), "DINKES"): (0, 0),
+        (vendor.pk, date(2026, 5, 1), "DINKES"): (-50_000, 0),
+    }
+    assert spent() == {(vendor.pk, date(2026, 4, 1), "DINKES"): (165_000, 1)}
+
+    sale(
+        vendor,
+        on=date(2026, 5, 6),
+        amount=-150_000,
+        orders=-1,
+        spent_idr=-165_000,
+        spent_on=date(2026, 4, 2),
+        paid_orders=-1,
+    )
+
+    assert spent() == {}  # refunded in full: April counts nothing any more
+    assert stored()[(vendor.pk, date(2026, 3, 1), "DINKES")] == (200_000, 1)  # March never moves
+
+
+def test_drift_in_what_the_unit_spent_is_reported_and_fixed():
+    vendor = VendorFactory(approved=True)
+    sale(vendor, on=date(2026, 3, 10), spent_idr=220_000)
+    rows = [SalesRow(vendor.pk, date(2026, 3, 1), "DINKES", "Dinas Kesehatan", 200_000, 1, 220_000, 1)]
+    assert census_aggregates_replace(rows=rows, fix=False) == []
+    PlatformSales.objects.update(spent_idr=1)
+
+    (drift,) = census_aggregates_replace(rows=rows, fix=False)
+
+    assert (drift.expected_idr, drift.stored_idr) == (200_000, 200_000)
+    assert (drift.expected_spent_idr, drift.stored_spent_idr, drift.stored_paid_orders) == (220_000, 1, 1)
+    census_aggregates_replace(rows=rows, fix=True)
+    assert spent() == {(vendor.pk, date(2026, 3, 1), "DINKES"): (220_000, 1)}
+    assert census_aggregates_replace(rows=rows, fix=False) == []

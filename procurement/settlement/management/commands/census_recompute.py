@@ -9,6 +9,9 @@ figures are computed again from the settlement records, as the feed defines them
 - each card refund (SettlementAction "card_refund"): − its share of the subtotal
   (`census_refund_share`, cumulative per payment), one order less when it takes back the whole
   payment, in the month refunded;
+- what the unit spent (the public figure, `spent_idr` / `paid_orders`): for each settled payment
+  still standing, the invoice total less what was refunded of it, and one order, in the month
+  the payment was settled (a payment refunded in full: nothing);
 
 and handed to `vendors.census.services.census_aggregates_replace`, which compares (and with
 --fix replaces) the stored aggregates. The census never reads procurement's tables itself.
@@ -31,7 +34,7 @@ def _day(moment) -> date:
 
 def census_sales_from_invoices() -> list[SalesRow]:
     """The census's monthly platform sales, recomputed from the payments and refunds recorded."""
-    sums: dict[tuple, list] = defaultdict(lambda: [0, 0, ""])
+    sums: dict[tuple, list] = defaultdict(lambda: [0, 0, "", 0, 0])
     related = ("invoice__unit_order__unit", "invoice__unit_order__partner__vendor")
     for payment in Payment.objects.filter(settled_at__isnull=False).select_related(*related).order_by("pk"):
         uo = payment.invoice.unit_order
@@ -42,6 +45,11 @@ def census_sales_from_invoices() -> list[SalesRow]:
         item[0] += payment.invoice.subtotal_idr
         item[1] += 1
         item[2] = uo.unit.name
+        spent = sums[(uo.partner.vendor.pk, _day(payment.settled_at).replace(day=1), uo.unit.code)]
+        spent[2] = uo.unit.name
+        if payment.status != Payment.Status.REFUNDED:
+            spent[3] += payment.invoice.total_idr - payment.refunded_idr
+            spent[4] += 1
     refunded: dict[int, int] = defaultdict(int)
     refunds = (
         SettlementAction.objects.filter(action="card_refund", payment__isnull=False)
@@ -63,8 +71,17 @@ def census_sales_from_invoices() -> list[SalesRow]:
         item[1] -= 1 if refunded[payment.pk] == payment.amount_idr else 0
         item[2] = uo.unit.name
     return [
-        SalesRow(vendor_id=v, month=m, unit_code=u, unit_name=name, amount_idr=amount, orders=orders)
-        for (v, m, u), (amount, orders, name) in sorted(sums.items())
+        SalesRow(
+            vendor_id=v,
+            month=m,
+            unit_code=u,
+            unit_name=name,
+            amount_idr=amount,
+            orders=orders,
+            spent_idr=spent,
+            paid_orders=paid,
+        )
+        for (v, m, u), (amount, orders, name, spent, paid) in sorted(sums.items())
     ]
 
 
@@ -89,7 +106,10 @@ class Command(BaseCommand):
             who = f"record {d.record_id}" if d.record_id else f"MSME {d.vendor_id} (no census record)"
             self.stdout.write(
                 f"{who}, {d.month:%Y-%m}, unit {d.unit_code}: expected {format_rupiah(d.expected_idr)} in "
-                f"{d.expected_orders} order(s), stored {format_rupiah(d.stored_idr)} in {d.stored_orders}"
+                f"{d.expected_orders} order(s), stored {format_rupiah(d.stored_idr)} in {d.stored_orders}; "
+                f"spent by the unit: expected {format_rupiah(d.expected_spent_idr)} in "
+                f"{d.expected_paid_orders} order(s), stored {format_rupiah(d.stored_spent_idr)} in "
+                f"{d.stored_paid_orders}"
             )
         if fix:
             self.stdout.write(self.style.SUCCESS(f"fixed {len(drifts)} figure(s) from the invoices"))
