@@ -3,6 +3,10 @@
 Each file's columns are listed once, here: the CSV header, the data dictionary on
 /transparansi/data/ and docs/open-data.md follow this list. Amounts are whole rupiah (integers),
 dates ISO 8601 in the city's time (Asia/Jakarta, +07:00), shares decimals between 0 and 1.
+
+"Spent" is one figure in every file (procurement.transparency.selectors): the invoice total with
+PBJT (the PPh withheld included) less refunds, counted in the month the payment completed, so a
+year's paid orders add up to its aggregates and its summary line.
 """
 
 import csv
@@ -31,6 +35,11 @@ class Column:
     meaning: str
 
 
+SPENT_MEANING = _(
+    "Spent in rupiah: invoice totals with PBJT less refunds, the sum of spent_idr of the paid "
+    "orders (a refund is taken off the month its order was paid)"
+)
+
 ORDER_COLUMNS = (
     Column("ocid", TEXT, _("Open Contracting id of the order (the OCDS releases use the same)")),
     Column("order_number", TEXT, _("The order's number on the platform")),
@@ -39,19 +48,32 @@ ORDER_COLUMNS = (
     Column("vendor_id", TEXT, _("Public id of the MSME paid (stable, not personal)")),
     Column("vendor_name", TEXT, _("Business name of the MSME paid")),
     Column(
-        "sector", TEXT, _("The MSME's sector (kuliner, fashion, kriya, jasa, lainnya; empty: not stated)")
+        "sector",
+        TEXT,
+        _(
+            "The MSME's sector as the city's MSME census records it (kuliner, fashion, kriya, jasa, "
+            "lainnya; empty: not stated)"
+        ),
     ),
-    Column("kecamatan_code", TEXT, _("Code of the MSME's kecamatan (Kemendagri)")),
-    Column("kecamatan", TEXT, _("Name of the MSME's kecamatan")),
+    Column("kecamatan_code", TEXT, _("Code of the MSME's kecamatan in the census (Kemendagri)")),
+    Column("kecamatan", TEXT, _("Name of the MSME's kecamatan in the census")),
     Column("subtotal_idr", INTEGER, _("Value received (BAST), before PBJT, in rupiah")),
     Column("pbjt_idr", INTEGER, _("PBJT (regional tax on food and drink) charged on top, in rupiah")),
     Column("total_idr", INTEGER, _("Invoice total charged to the budget (subtotal + PBJT), in rupiah")),
     Column("refunded_idr", INTEGER, _("Refunded after payment, in rupiah (0: nothing)")),
-    Column("spent_idr", INTEGER, _("Spent: the invoice total less refunds, in rupiah")),
+    Column(
+        "spent_idr",
+        INTEGER,
+        _("Spent: what the unit paid, the invoice total with PBJT less refunds, in rupiah"),
+    ),
     Column("ordered_at", DATETIME, _("When the order was placed")),
     Column("delivery_at", DATETIME, _("Delivery date and time asked for")),
     Column("received_at", DATETIME, _("When the goods were received (BAST signed)")),
-    Column("paid_at", DATETIME, _("When the payment was completed")),
+    Column(
+        "paid_at",
+        DATETIME,
+        _("When the payment was completed: the order counts in this month in the aggregates"),
+    ),
     Column("days_to_pay", INTEGER, _("Days from the BAST to the payment")),
 )
 
@@ -62,7 +84,7 @@ AGGREGATE_COLUMNS = (
         "key", TEXT, _("Code within the dimension (month YYYY-MM, unit code, sector, kecamatan code, size)")
     ),
     Column("label", TEXT, _("Readable name of the key")),
-    Column("spent_idr", INTEGER, _("Spent in rupiah (invoice totals less refunds)")),
+    Column("spent_idr", INTEGER, SPENT_MEANING),
     Column("orders", INTEGER, _("Orders paid")),
     Column("msmes", INTEGER, _("Different MSMEs paid")),
     Column("share", DECIMAL, _("Share of the year's spending")),
@@ -70,7 +92,7 @@ AGGREGATE_COLUMNS = (
 
 SUMMARY_COLUMNS = (
     Column("year", INTEGER, _("Year of payment")),
-    Column("spent_idr", INTEGER, _("Spent in rupiah (invoice totals less refunds)")),
+    Column("spent_idr", INTEGER, SPENT_MEANING),
     Column("orders", INTEGER, _("Orders paid")),
     Column("msmes", INTEGER, _("Different MSMEs paid")),
     Column("micro_share", DECIMAL, _("Share of spending that went to micro businesses (PP 7/2021)")),

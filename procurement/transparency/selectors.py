@@ -1,17 +1,29 @@
 """Reads for open government: the public figures, the units' rapor, paid orders as open data.
 
-Where the figures come from: paid invoices (`settlement.Invoice`, status paid), dated by
-`paid_at` in the city's time (Asia/Jakarta). The amount spent on an order is what its budget
-paid: the invoice total (subtotal + PBJT, the PPh withheld included) less what a partial card
-refund gave back (`Payment.refunded_idr` of its succeeded payment; a full refund makes the
-invoice unpaid again, so it no longer counts).
+What "spent" means, everywhere (page, CSV, OCDS, API): what a unit paid for an order, the
+invoice total (subtotal + PBJT, the PPh withheld included) less what a card refund gave back; an
+order counts in the month its payment completed (`Invoice.paid_at`, the city's time), and a
+refund is taken off that same month (a full refund makes the invoice unpaid: it no longer
+counts). So a period's figures add up with its rows in the paid-orders file.
 
-A period's figures take six aggregate queries and are cached (Django's cache) per period and
-language; `public_figures_changed()` (called by procurement.settlement.services whenever an
-invoice becomes paid or a payment is refunded) gives the cache a new version, so every
-cached figure is read afresh once.
+Where they come from:
 
-MSME size class: the one the census keeps for each MSME (vendors.census, PP 7/2021).
+- The figures of a period (totals, months, units, sectors, kecamatan, size classes,
+  concentration) read the census's maintained aggregate, `vendors.census.models.PlatformSales`
+  (its `spent_idr` / `paid_orders`, kept by `census_sales_record` as invoices are paid and
+  refunded, checked by `manage.py census_recompute`), with each MSME's sector, kecamatan and size
+  class as its census record holds them: seven grouped queries whose cost follows the number of
+  MSMEs and months, not of orders. Tests compare them with a recount from the raw payments.
+- The rapor needs each invoice's days to pay: one grouped query over the paid invoices of the
+  year and the year before (medians by percentile_cont on PostgreSQL; elsewhere the days are
+  read and the medians taken in Python).
+- Paid orders (the unit pages, the CSV, OCDS) are the paid invoices themselves, read in chunks.
+
+Everything computed is cached (Django's cache) per period and language. The key holds a version
+that `public_figures_changed()` renews (called by procurement.settlement.services whenever an
+invoice becomes paid or a payment is refunded) and, for what shows census facts, the census's
+latest change (`census_stamp()`: an import or a profile sync that moves an MSME to another
+sector, kecamatan or size class renews the figures at once).
 """
 
 import math
@@ -23,18 +35,23 @@ from enum import StrEnum
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import (
+    Aggregate,
+    Case,
     Count,
     F,
     FilteredRelation,
+    FloatField,
+    Max,
     Prefetch,
     Q,
     QuerySet,
     Sum,
     Value,
+    When,
 )
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Coalesce, ExtractQuarter, ExtractYear
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
@@ -43,6 +60,7 @@ from procurement.settlement.models import Invoice, Payment
 from procurement.settlement.selectors import UNPAID, payment_target_days
 from procurement.transparency.public import public_name, vendor_public_id
 from procurement.units.models import Unit
+from vendors.census.models import CensusRecord, PlatformSales
 from vendors.census.sizeclass import SizeClass
 from vendors.models import Vendor
 
@@ -81,7 +99,15 @@ def cache_version() -> int:
     return _version()
 
 
+def census_stamp() -> str:
+    """When the census last changed a record (one indexed MAX): part of the key of what shows an
+    MSME's sector, kecamatan or size class."""
+    latest = CensusRecord.objects.aggregate(m=Max("updated_at"))["m"]
+    return str(int(latest.timestamp() * 1_000_000)) if latest else "0"
+
+
 def _cached(name: str, *parts, compute):
+    """`compute()`, cached under the version, the language, `name` and `parts`."""
     key = ":".join(
         ["transparency", str(_version()), translation.get_language() or "", name, *map(str, parts)]
     )
@@ -111,6 +137,11 @@ class Period:
         tz = timezone.get_default_timezone()
         return timezone.make_aware(start, tz), timezone.make_aware(end, tz)
 
+    def months(self) -> tuple[date, date]:
+        """The first day of the period's first month, and of the month after it ends."""
+        start, end = self.bounds()
+        return start.date(), end.date()
+
     @property
     def key(self) -> str:
         return f"{self.year}-{self.month:02d}" if self.month else str(self.year)
@@ -139,9 +170,7 @@ def years_available() -> list[int]:
     """Years with paid orders, newest first (always the current year)."""
 
     def compute():
-        years = {
-            d.year for d in Invoice.objects.filter(status=Invoice.Status.PAID).datetimes("paid_at", "year")
-        }
+        years = {d.year for d in PlatformSales.objects.filter(paid_orders__gt=0).dates("month", "year")}
         return sorted(years | {current_year()}, reverse=True)
 
     return _cached("years", compute=compute)
@@ -178,10 +207,6 @@ SIZE_LABELS = {
     SizeClass.LARGE: pgettext_lazy("business size", "Above medium"),
     SizeClass.UNKNOWN: pgettext_lazy("business size", "Not stated"),
 }
-SIZE_CLASS = Coalesce(
-    F("unit_order__partner__vendor__census_record__size_class"), Value(SizeClass.UNKNOWN.value)
-)
-
 
 # --- Concentration -------------------------------------------------------------------------------
 
@@ -265,11 +290,17 @@ MONTH_NAMES = (
 )
 
 
+def period_sales(period: Period) -> QuerySet[PlatformSales]:
+    """The census's monthly aggregates of `period` that hold a paid order (PlatformSales)."""
+    first, after = period.months()
+    return PlatformSales.objects.filter(month__gte=first, month__lt=after, paid_orders__gt=0).order_by()
+
+
 def _sums():
     return {
-        "amount": Sum(spent()),
-        "orders": Count("pk"),
-        "msmes": Count("unit_order__partner", distinct=True),
+        "amount": Sum("spent_idr"),
+        "orders": Sum("paid_orders"),
+        "msmes": Count("record", distinct=True),
     }
 
 
@@ -279,7 +310,7 @@ def _share(key, label, row: dict, total: int) -> Share:
         key=str(key),
         label=str(label),
         amount_idr=amount,
-        orders=row["orders"],
+        orders=int(row["orders"] or 0),
         msmes=row["msmes"],
         share=amount / total if total else 0.0,
     )
@@ -291,50 +322,47 @@ def _shares(rows, total: int, key, label) -> tuple[Share, ...]:
 
 
 def _compute_figures(period: Period) -> Figures:
-    qs = paid_invoices(period).order_by()
-    per_vendor = list(qs.values("unit_order__partner_id").annotate(amount=Sum(spent()), orders=Count("pk")))
-    amounts = [int(r["amount"] or 0) for r in per_vendor]
+    qs = period_sales(period)
+    per_msme = list(qs.values("record_id").annotate(amount=Sum("spent_idr"), orders=Sum("paid_orders")))
+    amounts = [int(r["amount"] or 0) for r in per_msme]
     total = sum(amounts)
-    orders = sum(r["orders"] for r in per_vendor)
+    orders = sum(int(r["orders"] or 0) for r in per_msme)
 
     by_month: tuple[Share, ...] = ()
     if not period.month:
-        months = {
-            timezone.localtime(r["month"]).month: r
-            for r in qs.annotate(month=TruncMonth("paid_at")).values("month").annotate(**_sums())
-        }
+        months = {r["month"].month: r for r in qs.values("month").annotate(**_sums())}
         empty = {"amount": 0, "orders": 0, "msmes": 0}
         by_month = tuple(
             _share(f"{period.year}-{m:02d}", str(MONTH_NAMES[m - 1]), months.get(m, empty), total)
             for m in range(1, 13)
         )
 
+    units = list(qs.values("unit_code").annotate(name=Max("unit_name"), **_sums()))
+    names = dict(Unit.objects.filter(code__in=[r["unit_code"] for r in units]).values_list("code", "name"))
     by_unit = _shares(
-        qs.values("unit_order__unit__code", "unit_order__unit__name").annotate(**_sums()),
+        units,
         total,
-        key=lambda r: r["unit_order__unit__code"],
-        label=lambda r: r["unit_order__unit__name"],
+        key=lambda r: r["unit_code"],
+        label=lambda r: names.get(r["unit_code"]) or r["name"],
     )
     sectors = dict(Vendor.Sector.choices)
     by_sector = _shares(
-        qs.values("unit_order__partner__vendor__sector").annotate(**_sums()),
+        qs.values("record__sector").annotate(**_sums()),
         total,
-        key=lambda r: r["unit_order__partner__vendor__sector"] or "unknown",
-        label=lambda r: sectors.get(r["unit_order__partner__vendor__sector"]) or _("Not stated"),
+        key=lambda r: r["record__sector"] or "unknown",
+        label=lambda r: sectors.get(r["record__sector"]) or _("Not stated"),
     )
     by_kecamatan = _shares(
-        qs.values("unit_order__partner__kecamatan__code", "unit_order__partner__kecamatan__name").annotate(
-            **_sums()
-        ),
+        qs.values("record__kecamatan__code", "record__kecamatan__name").annotate(**_sums()),
         total,
-        key=lambda r: r["unit_order__partner__kecamatan__code"] or "unknown",
-        label=lambda r: r["unit_order__partner__kecamatan__name"] or _("Not stated"),
+        key=lambda r: r["record__kecamatan__code"] or "unknown",
+        label=lambda r: r["record__kecamatan__name"] or _("Not stated"),
     )
     by_size = _shares(
-        qs.annotate(size=SIZE_CLASS).values("size").annotate(**_sums()),
+        qs.values("record__size_class").annotate(**_sums()),
         total,
-        key=lambda r: r["size"],
-        label=lambda r: SIZE_LABELS[r["size"]],
+        key=lambda r: r["record__size_class"] or SizeClass.UNKNOWN,
+        label=lambda r: SIZE_LABELS.get(r["record__size_class"], SIZE_LABELS[SizeClass.UNKNOWN]),
     )
     micro = next((s.amount_idr for s in by_size if s.key == MICRO), 0)
     top, top_count = top_share(amounts)
@@ -342,7 +370,7 @@ def _compute_figures(period: Period) -> Figures:
         period=period,
         total_idr=total,
         orders=orders,
-        msmes=len(per_vendor),
+        msmes=len(per_msme),
         by_month=by_month,
         by_unit=by_unit,
         by_sector=by_sector,
@@ -356,9 +384,11 @@ def _compute_figures(period: Period) -> Figures:
     )
 
 
-def figures(period: Period) -> Figures:
-    """Everything the transparency page shows for `period` (cached until a payment lands)."""
-    return _cached("figures", period.key, compute=lambda: _compute_figures(period))
+def figures(period: Period, *, stamp: str | None = None) -> Figures:
+    """Everything the transparency page shows for `period` (cached until a payment lands or the
+    census changes an MSME's facts; `stamp`: `census_stamp()`, when the caller has read it)."""
+    stamp = census_stamp() if stamp is None else stamp
+    return _cached("figures", period.key, stamp, compute=lambda: _compute_figures(period))
 
 
 @dataclass(frozen=True)
@@ -374,9 +404,9 @@ class YearSummary:
 
 def year_summaries() -> list[YearSummary]:
     """One line per year with paid orders (and the current year), newest first."""
-    out = []
+    out, stamp = [], census_stamp()
     for year in years_available():
-        f = figures(Period(year))
+        f = figures(Period(year), stamp=stamp)
         out.append(YearSummary(year, f.total_idr, f.orders, f.msmes, f.micro_share, f.top_share, f.gini))
     return out
 
@@ -453,6 +483,96 @@ def _timing(days: list[int]) -> Timing:
     )
 
 
+class Median(Aggregate):
+    """The median of a column on PostgreSQL (percentile_cont: between the two middle values for
+    an even count, as `statistics.median`)."""
+
+    function = "PERCENTILE_CONT"
+    name = "Median"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+
+def _paid_timing_rows(year: int) -> QuerySet[Invoice]:
+    """The paid invoices of `year` and the year before, with the year `y`, quarter `q` and days `d`
+    of each (the city's time), ungrouped."""
+    start, _end = Period(year - 1).bounds()
+    _start, end = Period(year).bounds()
+    return (
+        Invoice.objects.filter(status=Invoice.Status.PAID, paid_at__gte=start, paid_at__lt=end)
+        .annotate(y=ExtractYear("paid_at"), q=ExtractQuarter("paid_at"), d=Coalesce("days_to_pay", 0))
+        .order_by()
+    )
+
+
+def _timings_sql(year: int) -> dict[int, dict]:
+    """Per unit: the timing of `year`, of each of its quarters and of the year before, in one
+    grouped query (PostgreSQL: count, within the target, sum and median per group)."""
+    target = payment_target_days()
+
+    def figures(prefix: str, where: Q | None) -> dict:
+        within = Q(d__lte=target) & where if where is not None else Q(d__lte=target)
+        return {
+            f"{prefix}n": Count("pk", filter=where),
+            f"{prefix}w": Count("pk", filter=within),
+            f"{prefix}s": Sum("d", filter=where),
+            f"{prefix}m": Median("d", filter=where),
+        }
+
+    aggregates = figures("y", None)
+    for quarter in range(1, 5):
+        aggregates.update(figures(f"q{quarter}", Q(q=quarter)))
+    out: dict[int, dict] = {}
+    for r in _paid_timing_rows(year).values("unit_order__unit_id", "y").annotate(**aggregates):
+
+        def timing(prefix: str, r=r) -> Timing:
+            n = r[f"{prefix}n"]
+            if not n:
+                return Timing(0, None, None)
+            return Timing(n, float(r[f"{prefix}m"]), r[f"{prefix}w"] / n, r[f"{prefix}s"] / n)
+
+        per = out.setdefault(r["unit_order__unit_id"], {})
+        if r["y"] == year:
+            per["year"], per["q"] = timing("y"), tuple(timing(f"q{q}") for q in range(1, 5))
+        else:
+            per["last"] = timing("y")
+    empty = Timing(0, None, None)
+    for per in out.values():
+        per.setdefault("year", empty)
+        per.setdefault("last", empty)
+        per.setdefault("q", (empty,) * 4)
+    return out
+
+
+def _timings_python(year: int) -> dict[int, dict]:
+    """The same as `_timings_sql`, from one query of each invoice's days (no median in SQL)."""
+    days: dict[int, dict] = {}
+    rows = _paid_timing_rows(year).values_list("unit_order__unit_id", "y", "q", "d")
+    for unit_id, y, q, d in rows.iterator(chunk_size=5000):
+        per = days.setdefault(unit_id, {"year": [], "last": [], "q": ([], [], [], [])})
+        if y == year:
+            per["year"].append(d)
+            per["q"][q - 1].append(d)
+        else:
+            per["last"].append(d)
+    return {
+        unit_id: {
+            "year": _timing(per["year"]),
+            "last": _timing(per["last"]),
+            "q": tuple(_timing(q) for q in per["q"]),
+        }
+        for unit_id, per in days.items()
+    }
+
+
+def unit_timings(year: int) -> dict[int, dict]:
+    """Per unit id: {"year", "last", "q"}, the timing of `year`, of the year before and of each
+    quarter of `year` (paid invoices, by the day the payment completed)."""
+    if connection.vendor == "postgresql":
+        return _timings_sql(year)
+    return _timings_python(year)
+
+
 @dataclass(frozen=True)
 class RaporRow:
     rank: int | None
@@ -488,19 +608,7 @@ class Rapor:
 
 def _compute_rapor(year: int) -> Rapor:
     target = payment_target_days()
-    start, _end = Period(year - 1).bounds()
-    _start, end = Period(year).bounds()
-    days: dict[int, dict] = {}
-    for unit_id, d, paid_at in Invoice.objects.filter(
-        status=Invoice.Status.PAID, paid_at__gte=start, paid_at__lt=end
-    ).values_list("unit_order__unit_id", "days_to_pay", "paid_at"):
-        local = timezone.localtime(paid_at)
-        per = days.setdefault(unit_id, {"year": [], "last": [], "q": ([], [], [], [])})
-        if local.year == year:
-            per["year"].append(d or 0)
-            per["q"][(local.month - 1) // 3].append(d or 0)
-        else:
-            per["last"].append(d or 0)
+    timings = unit_timings(year)
     overdue = dict(
         Invoice.objects.filter(
             status__in=UNPAID, received_at__lt=timezone.now() - timezone.timedelta(days=target)
@@ -514,9 +622,10 @@ def _compute_rapor(year: int) -> Rapor:
         "code", "name", "short_name"
     )
     rows = []
+    empty = Timing(0, None, None)
     for unit in units:
-        per = days.get(unit.pk, {"year": [], "last": [], "q": ([], [], [], [])})
-        this, last = _timing(per["year"]), _timing(per["last"])
+        per = timings.get(unit.pk, {"year": empty, "last": empty, "q": (empty,) * 4})
+        this, last = per["year"], per["last"]
         n_overdue = overdue.get(unit.pk, 0)
         rows.append(
             RaporRow(
@@ -526,7 +635,7 @@ def _compute_rapor(year: int) -> Rapor:
                 short_name=unit.short_name or unit.name,
                 year=this,
                 last_year=last,
-                quarters=tuple(_timing(q) for q in per["q"]),
+                quarters=per["q"],
                 overdue_unpaid=n_overdue,
                 mark=mark_for(
                     paid=this.paid,
@@ -611,9 +720,9 @@ PAID_ORDER_VALUES = (
     "unit_order__partner_id",
     "unit_order__partner__name",
     "unit_order__partner__vendor__business_name",
-    "unit_order__partner__vendor__sector",
-    "unit_order__partner__kecamatan__code",
-    "unit_order__partner__kecamatan__name",
+    "public_sector",
+    "public_kecamatan_code",
+    "public_kecamatan_name",
     "subtotal_idr",
     "pbjt_idr",
     "total_idr",
@@ -662,11 +771,28 @@ class PaidOrder:
         return str(dict(Vendor.Sector.choices).get(self.sector, "")) if self.sector else ""
 
 
+RECORD = "unit_order__partner__vendor__census_record"
+
+
+def _census_or(census_field: str, own_field: str):
+    """The MSME's fact as its census record holds it (as the figures count it); the MSME's own
+    profile when it has no record."""
+    return Case(
+        When(**{f"{RECORD}__isnull": False}, then=F(f"{RECORD}__{census_field}")),
+        default=F(own_field),
+    )
+
+
 def paid_order_values(period: Period | None = None) -> QuerySet:
     """Paid invoices as plain values (one row per order), newest payment first."""
     return (
         paid_invoices(period)
-        .annotate(spent_idr=spent())
+        .annotate(
+            spent_idr=spent(),
+            public_sector=_census_or("sector", "unit_order__partner__vendor__sector"),
+            public_kecamatan_code=_census_or("kecamatan__code", "unit_order__partner__kecamatan__code"),
+            public_kecamatan_name=_census_or("kecamatan__name", "unit_order__partner__kecamatan__name"),
+        )
         .values(*PAID_ORDER_VALUES)
         .order_by("-paid_at", "-pk")
     )
@@ -686,9 +812,9 @@ def paid_order(row: dict) -> PaidOrder:
         vendor_name=public_name(
             row["unit_order__partner__vendor__business_name"], row["unit_order__partner__name"]
         ),
-        sector=row["unit_order__partner__vendor__sector"] or "",
-        kecamatan_code=row["unit_order__partner__kecamatan__code"] or "",
-        kecamatan=row["unit_order__partner__kecamatan__name"] or "",
+        sector=row["public_sector"] or "",
+        kecamatan_code=row["public_kecamatan_code"] or "",
+        kecamatan=row["public_kecamatan_name"] or "",
         subtotal_idr=row["subtotal_idr"],
         pbjt_idr=row["pbjt_idr"],
         total_idr=row["total_idr"],

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotModified, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.utils.cache import patch_cache_control
 from django.utils.decorators import method_decorator
@@ -124,10 +124,16 @@ class OpenDataView(TemplateView):
         return ctx
 
 
-def _csv_response(lines, filename: str) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["ETag"] = f'"{selectors.cache_version()}-{filename}"'
+def _csv_response(request, lines, filename: str) -> HttpResponse:
+    """A CSV file streamed as it is written (the paid orders read in chunks), or 304 when the
+    client holds this version (payments and the census's facts it shows unchanged)."""
+    etag = f'"{selectors.cache_version()}-{selectors.census_stamp()}-{filename}"'
+    if etag in request.headers.get("If-None-Match", ""):
+        response = HttpResponseNotModified()
+    else:
+        response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["ETag"] = etag
     patch_cache_control(response, public=True, max_age=300)
     return response
 
@@ -140,13 +146,15 @@ class CsvView(View):
 
     def get(self, request, year: int | None = None):
         if self.kind == "summary":
-            return _csv_response(opendata.summary_csv(), "gulo-asem-ringkasan.csv")
+            return _csv_response(request, opendata.summary_csv(), "gulo-asem-ringkasan.csv")
         period = selectors.valid_period(year)
         if period is None:
             raise Http404(_("No such year."))
         if self.kind == "aggregates":
-            return _csv_response(opendata.aggregates_csv(period), f"gulo-asem-agregat-{period.year}.csv")
-        return _csv_response(opendata.orders_csv(period), f"gulo-asem-pesanan-{period.year}.csv")
+            lines, name = opendata.aggregates_csv(period), f"gulo-asem-agregat-{period.year}.csv"
+        else:
+            lines, name = opendata.orders_csv(period), f"gulo-asem-pesanan-{period.year}.csv"
+        return _csv_response(request, lines, name)
 
 
 class ApiTokenView(LoginRequiredMixin, TemplateView):

@@ -1,8 +1,11 @@
 """OCDS packages at stable URLs: /ocds/<year>/, /ocds/<year>/<month>/ (release packages) and
 /ocds/records/<year>/ (a record package). Public, throttled like the rest of the API.
 
-A month's package is cached until a payment lands; a year's is streamed as it is written
-(orders read in chunks), with an ETag so a client that has it already gets 304.
+Packages are streamed as they are written (orders read in chunks, `ocds.CHUNK` at a time: a
+year's package never holds every order in memory), with an ETag of the figures' version so a
+client that has it already gets 304. A month's package is also kept in the cache (per month,
+until a payment lands or a refund is made) while it holds at most `CACHED_RELEASES_MAX` orders,
+as the census's aggregate counts them; a larger month streams like a year.
 """
 
 from django.db import transaction
@@ -19,6 +22,7 @@ from procurement.transparency import ocds, selectors
 from procurement.transparency.api.views import ApiMixin
 
 JSON = "application/json; charset=utf-8"
+CACHED_RELEASES_MAX = 500  # a month's package with more orders is streamed, not cached
 
 
 class PackageView(ApiMixin, APIView):
@@ -63,7 +67,7 @@ class ReleasePackageView(PackageView):
     def package(self, request, year: int, month: int | None = None):
         period = self._period(year, month)
         name = f"ocds-{period.key}"
-        if period.month:
+        if period.month and selectors.figures(period).orders <= CACHED_RELEASES_MAX:
             body = selectors._cached(
                 "ocds", period.key, compute=lambda: "".join(ocds.release_package_chunks(period))
             )

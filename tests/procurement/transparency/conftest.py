@@ -1,7 +1,7 @@
 import pytest
 
 from tests.procurement.transparency.world import town
-from tests.stripe_fixtures import stripe_offline  # noqa: F401 (no Stripe, no network)
+from tests.stripe_fixtures import stripe_fake, stripe_offline  # noqa: F401 (the fake, or no Stripe at all)
 
 
 @pytest.fixture

@@ -67,7 +67,6 @@ def test_anonymous_and_the_analyst_have_no_orders(client, city, settings):
     assert client.get(reverse("api:my-orders")).status_code == 403
     assert client.get(reverse("api:incoming-orders")).status_code == 403
     assert client.get(reverse("api:spending-years")).status_code == 200
-    # The census API is not there yet (no census selector when this was built): see docs/open-data.md.
 
 
 def test_a_token_made_on_the_token_page_authenticates(client, city):

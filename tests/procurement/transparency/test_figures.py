@@ -1,57 +1,98 @@
-"""The public figures equal a recomputation from the raw payments; the rapor equals settlement's
-timeliness; the cache renews when a payment lands; the pages' query counts do not grow."""
+"""The public figures equal a recomputation from the raw payments (the census's aggregate they
+read is proven right by it) and add up with the paid-orders file; the rapor equals settlement's
+timeliness; the cache renews when a payment lands, is refunded or the census moves an MSME; the
+pages' query counts do not grow."""
 
+import csv
+import io
 import re
 from collections import defaultdict
 from datetime import timedelta
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from procurement.settlement import selectors as settlement
+from procurement.settlement import services
 from procurement.settlement.models import Invoice, Payment
 from procurement.transparency import selectors
 from procurement.transparency.public import public_name, public_text
 from procurement.transparency.selectors import Period
-from tests.procurement.transparency.world import paid_order
+from tests.factories import KecamatanFactory
+from tests.procurement.settlement.world import received, record_transfer
+from tests.procurement.transparency.world import paid_by_card, paid_order, refund, town
+from vendors.census.models import PlatformSales
+from vendors.census.services import census_sync_vendors
 
 pytestmark = pytest.mark.django_db
 
+PBJT = {"pbjt_collector": True, "pbjt_tax_number": "973/0001/2026"}  # PBJT 10% charged on top
 
-def recomputed(year: int) -> dict:
-    """The figures from the succeeded payments, one by one, in Python."""
+
+def recomputed(year: int, month: int | None = None) -> dict:
+    """The figures from the payments, one by one, in Python (never from the census's aggregate):
+    each payment that went through and stands (a payment refunded in full does not), counted in
+    the month its invoice was paid, for its invoice total less what was refunded of it."""
     total, orders, per = 0, 0, defaultdict(lambda: defaultdict(int))
-    vendors, months = set(), defaultdict(int)
+    per_vendor, months = defaultdict(int), defaultdict(int)
     for p in Payment.objects.filter(status=Payment.Status.SUCCEEDED).select_related(
-        "invoice__unit_order__unit", "invoice__unit_order__partner__kecamatan"
+        "invoice__unit_order__unit", "invoice__unit_order__partner__vendor__kecamatan"
     ):
         invoice = p.invoice
-        if invoice.status != Invoice.Status.PAID or timezone.localtime(invoice.paid_at).year != year:
+        paid = timezone.localtime(invoice.paid_at)
+        if invoice.status != Invoice.Status.PAID or paid.year != year or month not in (None, paid.month):
             continue
         spent = invoice.total_idr - p.refunded_idr
         uo = invoice.unit_order
+        vendor = uo.partner.vendor
         total += spent
         orders += 1
-        vendors.add(uo.partner_id)
-        months[timezone.localtime(invoice.paid_at).month] += spent
+        per_vendor[uo.partner_id] += spent
+        months[paid.month] += spent
         per["unit"][uo.unit.code] += spent
-        per["kecamatan"][uo.partner.kecamatan.code] += spent
-        per["sector"][uo.partner.vendor.sector] += spent
-    return {"total": total, "orders": orders, "msmes": len(vendors), "months": months, **per}
+        per["kecamatan"][vendor.kecamatan.code] += spent
+        per["sector"][vendor.sector or "unknown"] += spent
+    return {
+        "total": total,
+        "orders": orders,
+        "msmes": len(per_vendor),
+        "per_vendor": sorted(per_vendor.values()),
+        "months": months,
+        **per,
+    }
 
 
-def test_figures_equal_a_recomputation_from_the_payments(city):
-    # A partial refund lowers what was spent on that order.
-    Payment.objects.filter(invoice=city.invoices[0]).update(refunded_idr=50_000)
+def csv_rows(client, year: int) -> list[dict]:
+    response = client.get(reverse("transparency:csv-orders", args=[year]))
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def page_total(client, **query) -> int:
+    html = client.get(reverse("transparency:index"), query).content.decode()
+    return int(re.search(r'id="total-spent" data-amount="(-?\d+)"', html).group(1))
+
+
+def test_figures_equal_a_recomputation_from_the_payments(client, stripe_fake):
+    city = town()
+    paid_order(city.b, **PBJT)  # Rp 200.000 + PBJT Rp 20.000: "spent" holds the taxes
+    partly = paid_by_card(city.a, stripe_fake)
+    refund(partly, 50_000)  # a partial refund lowers what was spent on that order
+    whole = paid_by_card(city.b, stripe_fake)
+    refund(whole, 20_000)
+    refund(whole)  # refunded in full: the order no longer counts
     year = selectors.current_year()
 
     f = selectors.figures(Period(year))
     raw = recomputed(year)
 
-    assert (f.total_idr, f.orders, f.msmes) == (raw["total"], raw["orders"], raw["msmes"]) == (550_000, 3, 2)
+    # 3 transfers of Rp 200.000, one with PBJT (Rp 220.000), one card payment less Rp 50.000.
+    assert (f.total_idr, f.orders, f.msmes) == (raw["total"], raw["orders"], raw["msmes"]) == (970_000, 5, 2)
     assert {m.key: m.amount_idr for m in f.by_month if m.amount_idr} == {
         f"{year}-{m:02d}": v for m, v in raw["months"].items()
     }
@@ -59,10 +100,30 @@ def test_figures_equal_a_recomputation_from_the_payments(city):
     assert {s.key: s.amount_idr for s in f.by_kecamatan} == raw["kecamatan"]
     assert {s.key: s.amount_idr for s in f.by_sector} == raw["sector"]
     # Dapur Lumpia (capital Rp 25 juta): micro; the other (Rp 3 miliar, sales Rp 9 miliar): small.
-    assert {s.key: s.amount_idr for s in f.by_size} == {"mikro": 350_000, "kecil": 200_000}
-    assert f.micro_share == pytest.approx(350_000 / 550_000)
-    assert f.top_share == pytest.approx(350_000 / 550_000) and f.top_count == 1
-    assert f.gini == pytest.approx(selectors.gini([350_000, 200_000]))
+    assert {s.key: s.amount_idr for s in f.by_size} == {"mikro": 550_000, "kecil": 420_000}
+    assert f.micro_share == pytest.approx(550_000 / 970_000)
+    assert f.top_share == pytest.approx(550_000 / 970_000) and f.top_count == 1
+    assert f.gini == pytest.approx(selectors.gini(raw["per_vendor"]))
+    # The MSMEs' sales the census counts are the subtotals, before PBJT, a refund taking back its
+    # share of the subtotal (Rp 50.000 of the Rp 196.000 paid: Rp 51.020), so they differ:
+    assert sum(PlatformSales.objects.values_list("amount_idr", flat=True)) == 1_000_000 - 51_020
+
+    # The paid-orders file adds up to the same figures, order by order.
+    rows = csv_rows(client, year)
+    assert len(rows) == f.orders
+    assert sum(int(r["spent_idr"]) for r in rows) == f.total_idr
+    per_unit = defaultdict(int)
+    for r in rows:
+        per_unit[r["unit_code"]] += int(r["spent_idr"])
+    assert dict(per_unit) == raw["unit"]
+    assert {r["kecamatan_code"] for r in rows} == set(raw["kecamatan"])
+    assert "no drift" in _recompute()
+
+
+def _recompute() -> str:
+    out = StringIO()
+    call_command("census_recompute", stdout=out)
+    return out.getvalue()
 
 
 def test_the_page_shows_the_recomputed_figures(client, city):
@@ -79,17 +140,49 @@ def test_the_page_shows_the_recomputed_figures(client, city):
     assert ' style="' not in html.split("<svg", 1)[1].split("</svg>", 1)[0]
 
 
+def _backdate_payment(invoice: Invoice, when) -> None:
+    """Date the invoice's payment `when` (as the demo does), then mend the census's aggregate
+    from the payments (`census_recompute --fix`, what an operator runs after such a change)."""
+    Invoice.objects.filter(pk=invoice.pk).update(paid_at=when)
+    payments = Payment.objects.filter(invoice=invoice, status=Payment.Status.SUCCEEDED)
+    payments.update(settled_at=when)
+    payments.filter(method=Payment.Method.TRANSFER).update(transfer_date=timezone.localtime(when).date())
+    call_command("census_recompute", "--fix", stdout=StringIO())
+
+
 def test_a_month_shows_that_month_only(client, city):
-    paid = Invoice.objects.filter(pk=city.invoices[0].pk)
     last_month = timezone.now() - timedelta(days=40)
-    paid.update(paid_at=last_month)
+    _backdate_payment(city.invoices[0], last_month)
     local = timezone.localtime(last_month)
 
     f = selectors.figures(Period(local.year, local.month))
     response = client.get(reverse("transparency:index"), {"tahun": local.year, "bulan": local.month})
 
-    assert (f.total_idr, f.orders) == (200_000, 1)
+    raw = recomputed(local.year, local.month)
+    assert (f.total_idr, f.orders, f.msmes) == (raw["total"], raw["orders"], raw["msmes"]) == (200_000, 1, 1)
     assert 'id="total-spent" data-amount="200000"' in response.content.decode()
+    year = selectors.figures(Period(local.year))
+    assert year.total_idr == recomputed(local.year)["total"]
+
+
+def test_a_refund_is_taken_off_the_month_its_order_was_paid(client, stripe_fake):
+    # Paid last month, refunded in part today: last month's figure falls, as its order's row in
+    # the file does (the census's own sales take the refund off this month).
+    city = town(orders_a=1, orders_b=0)
+    payment = paid_by_card(city.a, stripe_fake)
+    _backdate_payment(payment.invoice, timezone.now() - timedelta(days=40))
+    paid = timezone.localtime(timezone.now() - timedelta(days=40))
+    before = selectors.figures(Period(paid.year, paid.month)).total_idr
+
+    refund(payment, 30_000)
+
+    after = selectors.figures(Period(paid.year, paid.month))
+    assert after.total_idr == before - 30_000 == recomputed(paid.year, paid.month)["total"]
+    assert after.orders == 1
+    today = timezone.localdate()
+    this_month = selectors.figures(Period(today.year, today.month))
+    assert this_month.total_idr == recomputed(today.year, today.month)["total"] == 200_000  # the transfer
+    assert "no drift" in _recompute()
 
 
 def test_a_payment_landing_renews_the_cached_figures(city):
@@ -99,6 +192,55 @@ def test_a_payment_landing_renews_the_cached_figures(city):
     paid_order(city.a)
 
     assert selectors.figures(year).total_idr == before + 200_000
+
+
+def test_a_transfer_confirmation_and_a_refund_change_the_page_at_once(client, stripe_fake):
+    city = town(orders_a=1, orders_b=0)
+    card = paid_by_card(city.a, stripe_fake)
+    first = page_total(client)  # computed, and now cached
+    assert first == 400_000 and page_total(client) == first
+
+    pw = received(city.b)
+    transfer = record_transfer(pw)
+    assert page_total(client) == first  # recorded, not yet confirmed: nothing paid
+
+    services.transfer_confirm(payment=transfer, vendor_user=city.b.vendor_user)
+    assert page_total(client) == 600_000
+
+    refund(card, 50_000)
+    assert page_total(client) == 550_000
+    refund(card)  # the rest: refunded in full, the order no longer counts
+    assert page_total(client) == 400_000 == recomputed(selectors.current_year())["total"]
+
+
+def test_the_census_moving_an_msme_renews_the_figures_at_once(client, city):
+    year = Period(selectors.current_year())
+    before = {s.key: s.amount_idr for s in selectors.figures(year).by_kecamatan}
+    vendor = city.a.vendor
+    old_code = vendor.kecamatan.code
+    moved_to = KecamatanFactory(name="Gajahmungkur")
+    vendor.kecamatan = moved_to
+    vendor.save(update_fields=["kecamatan"])
+    # Not yet in the census: the figures stay as the census has the MSME.
+    assert {s.key: s.amount_idr for s in selectors.figures(year).by_kecamatan} == before
+
+    census_sync_vendors()  # the daily sync copies the MSME's profile into its census record
+
+    after = {s.key: s.amount_idr for s in selectors.figures(year).by_kecamatan}
+    assert after[moved_to.code] == before[old_code] == 400_000 and old_code not in after
+    html = client.get(reverse("transparency:index")).content.decode()
+    assert "Gajahmungkur" in html
+    rows = csv_rows(client, year.year)
+    assert {r["kecamatan"] for r in rows if r["unit_code"] == city.a.unit.code} == {"Gajahmungkur"}
+
+
+def test_the_cache_key_holds_the_language(client, city, settings):
+    id_page = client.get(reverse("transparency:index")).content.decode()  # computed in Indonesian
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    en_page = client.get(reverse("transparency:index")).content.decode()
+
+    assert "Januari" in id_page
+    assert "January" in en_page and "Januari" not in en_page
 
 
 def test_a_period_that_is_none_falls_back_to_the_current_year(client, city):
@@ -126,6 +268,23 @@ def test_the_rapor_agrees_with_settlements_timeliness(city, settings):
     assert (b.rank, b.mark) == (1, "green")  # paid at once
     assert (a.rank, a.mark) == (2, "yellow")  # one of two within 14 days: 50%
     assert a.year.median_days == 15.0
+
+
+def test_the_rapors_medians_in_sql_equal_those_in_python(city, settings):
+    if connection.vendor != "postgresql":
+        pytest.skip("percentile_cont is PostgreSQL's; SQLite takes the medians in Python only")
+    settings.PAYMENT_TARGET_DAYS = 14
+    for invoice, days in zip(city.invoices, (3, 30, 8), strict=True):
+        Invoice.objects.filter(pk=invoice.pk).update(days_to_pay=days)
+    paid_order(city.a)  # a's days: 3, 30 and 0 (median 3); an even count for b would interpolate
+    paid_order(city.b)
+    year = selectors.current_year()
+
+    sql, python = selectors._timings_sql(year), selectors._timings_python(year)
+
+    assert sql == python
+    assert sql[city.a.unit.pk]["year"].median_days == 3.0
+    assert sql[city.b.unit.pk]["year"].median_days == 4.0  # 8 and 0: between the two
 
 
 def test_marks_follow_the_thresholds(settings):

@@ -5,15 +5,23 @@ import copy
 import json
 
 import pytest
+from django.db import connection
 from django.http import StreamingHttpResponse
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from procurement.settlement.models import Payment
+from procurement.settlement.models import Invoice, Payment
 from procurement.transparency import ocds, selectors
+from procurement.transparency.api import ocds_views
 from procurement.transparency.ocds_validation import SCHEMA_DIR, codes, package_problems
 from procurement.transparency.selectors import Period
+from tests.procurement.transparency.world import paid_order, town
 
 pytestmark = pytest.mark.django_db
+
+
+def csv_url(year: int) -> str:
+    return reverse("transparency:csv-orders", args=[year])
 
 
 def body(response) -> dict:
@@ -61,6 +69,60 @@ def test_the_year_package_streams(client, city):
     assert response["Content-Type"].startswith("application/json")
     again = client.get(response.wsgi_request.path, HTTP_IF_NONE_MATCH=response["ETag"])
     assert again.status_code == 304
+
+
+def _streamed(client, url) -> tuple[object, list[bytes]]:
+    response = client.get(url)
+    return response, list(response.streaming_content)  # the rows are read as it is consumed
+
+
+def test_a_years_package_and_csv_stream_with_queries_that_do_not_grow_with_the_orders(
+    client, django_assert_max_num_queries
+):
+    city = town(orders_a=2, orders_b=1)
+    year = selectors.current_year()
+    package, orders_file = reverse("transparency:ocds-year", args=[year]), csv_url(year)
+    counts, paid = {}, 3
+    for n in (3, 30):
+        while paid < n:
+            paid_order((city.a, city.b)[paid % 2])
+            paid += 1
+        assert Invoice.objects.filter(status=Invoice.Status.PAID).count() == n
+        with CaptureQueriesContext(connection) as queries:
+            with django_assert_max_num_queries(8):
+                response, pieces = _streamed(client, package)
+            with django_assert_max_num_queries(3):
+                csv_response, lines = _streamed(client, orders_file)
+        assert isinstance(response, StreamingHttpResponse) and isinstance(csv_response, StreamingHttpResponse)
+        assert len(pieces) == n + 2  # the head, each release as it is written, the end
+        assert len(json.loads(b"".join(pieces))["releases"]) == n and len(lines) == n + 1
+        counts[n] = len(queries)
+
+    assert counts[3] == counts[30]
+
+
+def test_a_years_orders_are_read_a_chunk_at_a_time(client, city, monkeypatch):
+    # Never every order in memory: the releases' lines, receipts and payments are fetched per
+    # chunk of orders (here 1 at a time, so once per order).
+    monkeypatch.setattr(ocds, "CHUNK", 1)
+    url = reverse("transparency:ocds-year", args=[selectors.current_year()])
+    with CaptureQueriesContext(connection) as queries:
+        _response, pieces = _streamed(client, url)
+
+    lines = [q["sql"] for q in queries if 'FROM "order_line"' in q["sql"]]
+    assert len(lines) == len(city.invoices) == len(pieces) - 2
+
+
+def test_a_large_month_streams_instead_of_being_cached(client, city, monkeypatch):
+    today = selectors.timezone.localdate()
+    url = reverse("transparency:ocds-month", args=[today.year, today.month])
+    assert not client.get(url).streaming  # 3 orders: cached whole
+
+    monkeypatch.setattr(ocds_views, "CACHED_RELEASES_MAX", 2)
+
+    response = client.get(url)
+    assert response.streaming
+    assert package_problems(body(response), kind="release") == []
 
 
 def test_a_release_maps_the_order(city, settings):

@@ -2,16 +2,19 @@
 
 `paid_order(w)` places, receives and pays one order of the ordering world (10 snack boxes,
 Rp 200.000; the settlement world adds a Bendahara): the MSME confirms the recorded transfer
-(`services.transfer_confirm`). `town()` builds two units and two MSMEs with known personal data
+(`services.transfer_confirm`). `paid_by_card(w, stripe_fake)` pays one by card through the local
+Stripe fake, so that `refund` can give part or all of it back (`services.card_refund`).
+`town()` builds two units and two MSMEs with known personal data
 (NIK, phone, the owner's e-mail), one of which typed its NIK into its business name, so the
 tests can look for that data in every public output.
 """
 
 from dataclasses import dataclass
 
+from marketplace.payment import stripe_gateway
 from procurement.settlement import services
-from procurement.settlement.models import Invoice
-from tests.factories import KecamatanFactory
+from procurement.settlement.models import Invoice, Payment
+from tests.factories import KecamatanFactory, UserFactory
 from tests.procurement.ordering.world import World, build_world
 from tests.procurement.settlement.world import PayWorld, received, record_transfer
 
@@ -32,9 +35,43 @@ def pay(pw: PayWorld) -> Invoice:
     return pw.invoice
 
 
-def paid_order(w: World) -> Invoice:
-    """One more order of `w`, received and paid."""
-    return pay(received(w))
+def paid_order(w: World, **vendor_facts) -> Invoice:
+    """One more order of `w`, received and paid (`vendor_facts`: set on the MSME first, e.g.
+    `pbjt_collector=True, pbjt_tax_number=…` for PBJT charged on top)."""
+    return pay(received(w, **vendor_facts))
+
+
+def paid_by_card(w: World, stripe_fake) -> Payment:
+    """One more order of `w`, received and paid by card (the fake's webhook handled at once)."""
+    stripe_fake.deliver_webhooks = False
+    pw = received(w)
+    checkout = services.card_checkout_start(
+        invoice=pw.invoice,
+        treasurer=pw.treasurer,
+        success_url="http://testserver/ok?session_id={CHECKOUT_SESSION_ID}",
+        cancel_url="http://testserver/no",
+    )
+    stripe_fake.pay(checkout.payment.stripe_session_id)
+    for sent in stripe_fake.events_of_type("checkout.session.completed"):
+        event = stripe_gateway.webhook_event_construct(
+            payload=sent.payload, signature_header=sent.signature_header
+        )
+        services.stripe_event_handle(event=event)
+    checkout.payment.refresh_from_db()
+    assert checkout.payment.status == Payment.Status.SUCCEEDED
+    return checkout.payment
+
+
+def refund(payment: Payment, amount_idr: int | None = None) -> Payment:
+    """An Admin refunds `amount_idr` of a card payment (all that is left by default)."""
+    payment.refresh_from_db()
+    left = payment.amount_idr - payment.refunded_idr
+    return services.card_refund(
+        payment=payment,
+        admin=UserFactory(is_superuser=True),
+        amount_idr=left if amount_idr is None else amount_idr,
+        reason="Sebagian kotak tidak layak",
+    )
 
 
 def _personal(w: World, *, nik: str, phone: str, email: str, kecamatan: str, **vendor_fields):
@@ -46,7 +83,8 @@ def _personal(w: World, *, nik: str, phone: str, email: str, kecamatan: str, **v
     vendor.owner.email = email
     vendor.owner.save(update_fields=["email"])
     partner = vendor.partner
-    partner.kecamatan = KecamatanFactory(name=kecamatan)
+    vendor.kecamatan = partner.kecamatan = KecamatanFactory(name=kecamatan)
+    vendor.save(update_fields=["kecamatan"])
     if "business_name" in vendor_fields:
         partner.name = vendor_fields["business_name"]
     partner.save()
