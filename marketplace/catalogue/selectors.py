@@ -79,7 +79,8 @@ def _base() -> QuerySet:
         )
         .prefetch_related(
             Prefetch("images", queryset=ProductImage.objects.order_by("display_order", "pk")),
-            Prefetch("stockrecords", queryset=StockRecord.objects.select_related("partner")),
+            # The card shows the MSME's name and kecamatan.
+            Prefetch("stockrecords", queryset=StockRecord.objects.select_related("partner__kecamatan")),
         )
     )
 

@@ -17,6 +17,29 @@
     }
   });
 
+  // The header's menu ("cards" area, templates/oscar/layout.html): <button data-menu-toggle
+  // aria-controls="site-menu" aria-expanded> opens and closes it (a button: Enter and Space
+  // work); Escape closes it and gives the focus back to the button.
+  function menuSet(button, open) {
+    var menu = document.getElementById(button.getAttribute("aria-controls"));
+    if (!menu) return;
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+    menu.classList.toggle("is-open", open);
+  }
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-menu-toggle]");
+    if (button) menuSet(button, button.getAttribute("aria-expanded") !== "true");
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    var open = document.querySelectorAll("[data-menu-toggle][aria-expanded='true']");
+    for (var i = 0; i < open.length; i++) {
+      var menu = document.getElementById(open[i].getAttribute("aria-controls"));
+      if (menu && menu.contains(document.activeElement)) open[i].focus();
+      menuSet(open[i], false);
+    }
+  });
+
   // Oscar's dashboard image upload: the preview hides the upload button once it shows an image,
   // and says so when the file is no image (Oscar wrote onload=/onerror= attributes).
   // load and error do not bubble: listened to while they go down (capture). The button is found
