@@ -360,6 +360,9 @@ ORDER_MAX_TOTAL_IDR = env.int("ORDER_MAX_TOTAL_IDR", default=50_000_000)
 # Days after the BAST within which a unit should pay its invoice (the payables' overdue badge).
 PAYMENT_TARGET_DAYS = env.int("PAYMENT_TARGET_DAYS", default=14)
 VENDOR_CONFIRM_HOURS = env.int("VENDOR_CONFIRM_HOURS", default=24)
+# An MSME may mark an order delivered from its delivery day, or this many hours before that
+# day begins (an early-morning delivery is loaded the evening before).
+ORDER_DELIVERED_SLACK_HOURS = env.int("ORDER_DELIVERED_SLACK_HOURS", default=3)
 
 # --- City ---------------------------------------------------------------------
 

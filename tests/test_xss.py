@@ -251,7 +251,7 @@ def test_msme_name_description_and_rating_comments_run_nowhere(client, w, payloa
     w.partner.save()
     uo = place(w)
     ordering_services.order_move(unit_order=uo, action="confirm", actor=w.vendor_user)
-    ordering_services.order_move(unit_order=uo, action="deliver", actor=w.vendor_user)
+    ordering_services.order_move(unit_order=uo, action="deliver", actor=w.vendor_user, now=uo.delivery_at)
     ordering_services.order_receive(
         unit_order=uo, officer=w.officer, quantities={}, rating=4, comment=stored("KOLOMKOMENTAR", payload)
     )

@@ -163,7 +163,9 @@ def _advance(uo: UnitOrder, planned: PlannedOrder, officer) -> None:
     services.order_move(unit_order=uo, action="confirm", actor=vendor)
     if status == S.CONFIRMED:
         return
-    services.order_move(unit_order=uo, action="deliver", actor=vendor)
+    # Delivered on its day: placed today days ahead, the move is made as at the delivery, the
+    # moment `backdate.order_history` then dates it at.
+    services.order_move(unit_order=uo, action="deliver", actor=vendor, now=uo.delivery_at)
     if status == S.DELIVERED:
         return
     lines = list(uo.order.lines.all())

@@ -42,14 +42,24 @@ class ReceiptForm(forms.Form):
     def __init__(self, *args, lines=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.lines = list(lines)
+        quantities = {}
         for line in self.lines:
-            self.fields[f"qty_{line.pk}"] = forms.IntegerField(
-                label=f"{line.title} ({_('ordered')} {line.quantity})",
+            quantities[f"qty_{line.pk}"] = forms.IntegerField(
+                label=_("%(product)s (ordered %(quantity)s)")
+                % {"product": line.title, "quantity": line.quantity},
                 min_value=0,
                 max_value=line.quantity,
                 initial=line.quantity,
                 widget=forms.NumberInput(attrs={"class": "form-control", "inputmode": "numeric"}),
             )
+        # What arrived comes first, then the notes about it, the rating last.
+        self.fields = {**quantities, **self.fields}
+
+    def quantity_fields(self):
+        return [self[name] for name in self.fields if name.startswith("qty_")]
+
+    def other_fields(self):
+        return [self[name] for name in self.fields if not name.startswith("qty_")]
 
     def quantities(self) -> dict[int, int]:
         return {line.pk: self.cleaned_data[f"qty_{line.pk}"] for line in self.lines}

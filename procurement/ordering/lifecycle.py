@@ -91,46 +91,60 @@ class Move:
     label: str = ""  # the button on the order page ("" = no button: a page or job of its own)
     primary: bool = False  # the button is the expected next step (else a refusal, drawn in red)
     asks_reason: bool = False  # the button's form has a reason field (required or not)
+    done: str = ""  # the order's history names the move with this ("approved by the PPK")
+    # Only from the order's delivery day (less ORDER_DELIVERED_SLACK_HOURS): food is not
+    # delivered days ahead of the meeting it is for.
+    from_delivery_day: bool = False
 
 
 P = Party
 MOVES: tuple[Move, ...] = (
     Move("place", (), S.AWAITING_VENDOR, Actor.BUYER, False, Budget.COMMIT, (P.OFFICER, P.VENDOR),
-         gettext_noop("Order %(number)s placed: %(status)s")),
+         gettext_noop("Order %(number)s placed: %(status)s"), done=gettext_noop("placed by the officer")),
     Move("place", (), S.PENDING_APPROVAL, Actor.BUYER, False, Budget.COMMIT, (P.OFFICER, P.PPK),
-         gettext_noop("Order %(number)s placed: %(status)s")),
+         gettext_noop("Order %(number)s placed: %(status)s"), done=gettext_noop("placed by the officer")),
     Move("approve", (S.PENDING_APPROVAL,), S.AWAITING_VENDOR, Actor.PPK, False, Budget.NONE,
          (P.OFFICER, P.VENDOR), gettext_noop("Order %(number)s approved by the PPK"),
-         label=gettext_noop("Approve"), primary=True),
+         label=gettext_noop("Approve"), primary=True, done=gettext_noop("approved by the PPK")),
     Move("reject_approval", (S.PENDING_APPROVAL,), S.CANCELLED, Actor.PPK, True, Budget.RELEASE,
          (P.OFFICER,), gettext_noop("Order %(number)s rejected by the PPK"),
-         label=gettext_noop("Reject"), asks_reason=True),
+         label=gettext_noop("Reject"), asks_reason=True, done=gettext_noop("rejected by the PPK")),
     Move("confirm", (S.AWAITING_VENDOR,), S.CONFIRMED, Actor.VENDOR, False, Budget.NONE,
          (P.OFFICER,), gettext_noop("Order %(number)s confirmed by the MSME"),
-         label=gettext_noop("Confirm order"), primary=True),
+         label=gettext_noop("Confirm order"), primary=True, done=gettext_noop("confirmed by the MSME")),
     Move("decline", (S.AWAITING_VENDOR,), S.DECLINED, Actor.VENDOR, True, Budget.RELEASE,
          (P.OFFICER,), gettext_noop("Order %(number)s declined by the MSME"),
-         label=gettext_noop("Decline"), asks_reason=True),
+         label=gettext_noop("Decline"), asks_reason=True, done=gettext_noop("declined by the MSME")),
     Move("cancel", (S.PENDING_APPROVAL, S.AWAITING_VENDOR), S.CANCELLED, Actor.BUYER, False, Budget.RELEASE,
          (P.OFFICER, P.VENDOR), gettext_noop("Order %(number)s cancelled"),
-         label=gettext_noop("Cancel order"), asks_reason=True),
+         label=gettext_noop("Cancel order"), asks_reason=True, done=gettext_noop("cancelled by the officer")),
     Move("cancel_confirmed", (S.CONFIRMED,), S.CANCELLED, Actor.BUYER, True, Budget.RELEASE,
          (P.OFFICER, P.VENDOR), gettext_noop("Order %(number)s cancelled"),
-         label=gettext_noop("Cancel order"), asks_reason=True),
+         label=gettext_noop("Cancel order"), asks_reason=True, done=gettext_noop("cancelled by the officer")),
     Move("deliver", (S.CONFIRMED,), S.DELIVERED, Actor.VENDOR, False, Budget.NONE,
          (P.OFFICER,), gettext_noop("Order %(number)s delivered: confirm receipt (BAST)"),
-         label=gettext_noop("Mark delivered"), primary=True),
+         label=gettext_noop("Mark delivered"), primary=True, done=gettext_noop("delivered by the MSME"),
+         from_delivery_day=True),
     Move("expire", (S.AWAITING_VENDOR, S.PENDING_APPROVAL), S.EXPIRED, Actor.SYSTEM, False, Budget.RELEASE,
-         (P.OFFICER, P.VENDOR), gettext_noop("Order %(number)s expired: the MSME did not answer in time")),
+         (P.OFFICER, P.VENDOR), gettext_noop("Order %(number)s expired: the MSME did not answer in time"),
+         done=gettext_noop("expired: no answer before the deadline")),
     Move("receive", (S.DELIVERED,), S.RECEIVED, Actor.BUYER, False, Budget.RELEASE_UNRECEIVED,
-         (P.VENDOR, P.TREASURER), gettext_noop("Order %(number)s received (BAST signed)")),
+         (P.VENDOR, P.TREASURER), gettext_noop("Order %(number)s received (BAST signed)"),
+         done=gettext_noop("received by the officer (BAST signed)")),
     Move("pay", (S.RECEIVED,), S.PAID, Actor.TREASURER, False, Budget.REALIZE,
-         (P.VENDOR, P.OFFICER), gettext_noop("Order %(number)s paid")),
+         (P.VENDOR, P.OFFICER), gettext_noop("Order %(number)s paid"),
+         done=gettext_noop("paid by the Bendahara")),
     Move("refund", (S.PAID,), S.RECEIVED, Actor.ADMIN, True, Budget.UNREALIZE,
-         (P.VENDOR, P.TREASURER), gettext_noop("Order %(number)s: payment refunded, to be paid again")),
+         (P.VENDOR, P.TREASURER), gettext_noop("Order %(number)s: payment refunded, to be paid again"),
+         done=gettext_noop("payment refunded by the Admin, to be paid again")),
 )  # fmt: skip
 
 BY_ACTION: dict[str, Move] = {m.action: m for m in MOVES if m.action != "place"}
+# A partial refund leaves the order paid: an OrderAction of its own, no move of the table.
+PARTIAL_REFUND = "partial_refund"
+_DONE: dict[str, str] = {m.action: m.done for m in MOVES} | {
+    PARTIAL_REFUND: gettext_noop("part of the payment refunded by the Admin")
+}
 # The moves the order page offers as buttons, in the order they are drawn.
 BUTTONS: tuple[Move, ...] = tuple(m for m in MOVES if m.label)
 
@@ -138,6 +152,11 @@ BUTTONS: tuple[Move, ...] = tuple(m for m in MOVES if m.label)
 def move(action: str) -> Move | None:
     """The move called `action` (placing an order is `placing`, which depends on the total)."""
     return BY_ACTION.get(action)
+
+
+def done_label(action: str) -> str:
+    """How the order's history names a recorded move (an English msgid; "" if unknown)."""
+    return _DONE.get(action, "")
 
 
 def placing(*, needs_approval: bool) -> Move:

@@ -1,14 +1,16 @@
 """Reads of unit orders: who may see which, history with filters, totals, production lists."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
+from django.conf import settings
 from django.db.models import Avg, Case, CharField, Count, F, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from procurement.ordering import lifecycle
 from procurement.ordering.lifecycle import END_STATUSES, TO_PRODUCE_STATUSES, OrderStatus
-from procurement.ordering.models import UnitOrder, VendorRating
+from procurement.ordering.models import ReceiptLine, UnitOrder, VendorRating
 from procurement.units.models import Membership
 
 # --- Expiry as the pages show it -----------------------------------------------------------------
@@ -53,6 +55,58 @@ def with_shown_status(qs: QuerySet, *, now=None) -> QuerySet:
             output_field=CharField(),
         )
     )
+
+
+# --- When a move may be made ---------------------------------------------------------------------
+
+
+def move_opens_at(*, unit_order: UnitOrder, move: lifecycle.Move) -> datetime | None:
+    """The earliest moment `move` may be made on the order (None: any time).
+
+    A move made `from_delivery_day` (the MSME marking it delivered) opens when the delivery day begins
+    in the city, less `ORDER_DELIVERED_SLACK_HOURS`."""
+    if not move.from_delivery_day:
+        return None
+    day = timezone.localtime(unit_order.delivery_at).date()
+    starts = timezone.make_aware(datetime.combine(day, time.min))
+    return starts - timedelta(hours=settings.ORDER_DELIVERED_SLACK_HOURS)
+
+
+def move_is_open(*, unit_order: UnitOrder, move: lifecycle.Move, now=None) -> bool:
+    opens_at = move_opens_at(unit_order=unit_order, move=move)
+    return opens_at is None or (now or timezone.now()) >= opens_at
+
+
+# --- The order page ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OrderLineShown:
+    """One line of the order page: what was ordered and, after the BAST, what was received."""
+
+    line: object  # Oscar's order Line
+    ordered: int
+    received: int | None  # None until the BAST is signed
+
+
+def order_lines(unit_order: UnitOrder) -> list[OrderLineShown]:
+    """The order's lines with the quantity ordered and the quantity received (BAST)."""
+    lines = list(unit_order.order.lines.all())
+    received = dict(
+        ReceiptLine.objects.filter(receipt__unit_order=unit_order).values_list("line_id", "quantity_received")
+    )
+    return [
+        OrderLineShown(line=line, ordered=line.quantity, received=received.get(line.pk)) for line in lines
+    ]
+
+
+def order_history(unit_order: UnitOrder) -> list:
+    """The order's recorded moves, oldest first, each with `done`: the move's name in the
+    history ("approved by the PPK"), an English msgid the page translates."""
+    actions = list(unit_order.actions.select_related("actor"))
+    for action in actions:
+        action.done = lifecycle.done_label(action.action)
+    return actions
 
 
 def _base() -> QuerySet:

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_class, get_model
 
@@ -66,6 +67,23 @@ class OrderRefused(DomainError):
 
 class NotAllowed(DomainError):
     """A move or step of the order that this person may not make now; `message` says why."""
+
+
+class NotYet(NotAllowed):
+    """A move made too early: marking an order delivered before its delivery day (`opens_at`)."""
+
+    def __init__(self, *, delivery_at: datetime, opens_at: datetime):
+        self.delivery_at, self.opens_at = delivery_at, opens_at
+        day = date_format(timezone.localtime(delivery_at), "l, j F Y")
+        opens = timezone.localtime(opens_at)
+        if opens.date() >= timezone.localtime(delivery_at).date():  # no slack: from midnight
+            message = _("This order can be marked delivered from its delivery day, %(day)s.") % {"day": day}
+        else:
+            message = _(
+                "This order can be marked delivered from its delivery day, %(day)s "
+                "(at the earliest %(opens)s)."
+            ) % {"day": day, "opens": date_format(opens, "j F Y H:i")}
+        super().__init__(message)
 
 
 @dataclass(frozen=True)
@@ -239,8 +257,8 @@ def actor_may(*, unit_order: UnitOrder, actor, who: Actor) -> bool:
     return holds_role(user=actor, unit=unit_order.unit, role=ROLE_OF[who])
 
 
-def can_move(*, unit_order: UnitOrder, action: str, actor) -> bool:
-    move = lifecycle.move(action)
+def _may_make(*, unit_order: UnitOrder, move: lifecycle.Move | None, actor) -> bool:
+    """The order's status allows the move and `actor` is who makes it (whatever the hour)."""
     return (
         move is not None
         and unit_order.status in move.sources
@@ -248,9 +266,29 @@ def can_move(*, unit_order: UnitOrder, action: str, actor) -> bool:
     )
 
 
-def offered_moves(*, unit_order: UnitOrder, actor) -> list[lifecycle.Move]:
+def can_move(*, unit_order: UnitOrder, action: str, actor, now=None) -> bool:
+    """`actor` may make the move now: its status, its maker, and its day (delivered)."""
+    move = lifecycle.move(action)
+    return _may_make(unit_order=unit_order, move=move, actor=actor) and selectors.move_is_open(
+        unit_order=unit_order, move=move, now=now
+    )
+
+
+def offered_moves(*, unit_order: UnitOrder, actor, now=None) -> list[lifecycle.Move]:
     """The buttons of the order page this person may press now."""
-    return [m for m in lifecycle.BUTTONS if can_move(unit_order=unit_order, action=m.action, actor=actor)]
+    return [
+        m for m in lifecycle.BUTTONS if can_move(unit_order=unit_order, action=m.action, actor=actor, now=now)
+    ]
+
+
+def later_moves(*, unit_order: UnitOrder, actor, now=None) -> list[tuple[lifecycle.Move, datetime]]:
+    """The buttons this person will have later, each with the moment it opens (delivered: the day)."""
+    return [
+        (m, selectors.move_opens_at(unit_order=unit_order, move=m))
+        for m in lifecycle.BUTTONS
+        if _may_make(unit_order=unit_order, move=m, actor=actor)
+        and not selectors.move_is_open(unit_order=unit_order, move=m, now=now)
+    ]
 
 
 def _locked_order(unit_order: UnitOrder) -> UnitOrder:
@@ -261,12 +299,12 @@ def _locked_order(unit_order: UnitOrder) -> UnitOrder:
     )
 
 
-def _refuse_move(uo: UnitOrder, move: lifecycle.Move, actor, reason: str) -> None:
+def _refuse_move(uo: UnitOrder, move: lifecycle.Move, actor, reason: str, now=None) -> None:
     if uo.status not in move.sources:
         raise NotAllowed(
             _("This order is “%(status)s”: that is no longer possible.") % {"status": uo.get_status_display()}
         )
-    if move.action != "expire" and selectors.is_overdue(uo):  # shown expired: expire_orders ends it
+    if move.action != "expire" and selectors.is_overdue(uo, now=now):  # shown expired: expire_orders ends it
         raise NotAllowed(
             _("This order is “%(status)s”: that is no longer possible.") % {"status": S.EXPIRED.label}
         )
@@ -274,6 +312,8 @@ def _refuse_move(uo: UnitOrder, move: lifecycle.Move, actor, reason: str) -> Non
         raise NotAllowed(_("You may not do this for this order."))
     if move.reason_required and not reason.strip():
         raise NotAllowed(_("Give a reason."))
+    if not selectors.move_is_open(unit_order=uo, move=move, now=now):
+        raise NotYet(delivery_at=uo.delivery_at, opens_at=selectors.move_opens_at(unit_order=uo, move=move))
 
 
 def _apply(uo: UnitOrder, move: lifecycle.Move, *, actor, reason: str = "", amount_idr: int | None = None):
@@ -294,13 +334,15 @@ def _apply(uo: UnitOrder, move: lifecycle.Move, *, actor, reason: str = "", amou
 
 
 @transaction.atomic
-def order_move(*, unit_order: UnitOrder, action: str, actor, reason: str = "") -> UnitOrder:
-    """Apply one of the moves people make on the order page, by an actor allowed to make it."""
+def order_move(*, unit_order: UnitOrder, action: str, actor, reason: str = "", now=None) -> UnitOrder:
+    """Apply one of the moves people make on the order page, by an actor allowed to make it.
+
+    `now` is the moment the move is judged at (the demo makes its past moves as on their day)."""
     move = lifecycle.move(action)
     if move is None or move not in lifecycle.BUTTONS + (lifecycle.move("expire"),):
         raise NotAllowed(_("Unknown action."))
     uo = _locked_order(unit_order)
-    _refuse_move(uo, move, actor, reason)
+    _refuse_move(uo, move, actor, reason, now=now)
     _apply(uo, move, actor=actor, reason=reason)
     return uo
 
@@ -336,7 +378,7 @@ def order_refund(*, unit_order: UnitOrder, actor, amount_idr: int, full: bool, r
     OrderAction.objects.create(
         unit_order=uo,
         actor=actor,
-        action="partial_refund",
+        action=lifecycle.PARTIAL_REFUND,
         from_status=uo.status,
         to_status=uo.status,
         reason=reason,

@@ -36,7 +36,8 @@ class OrderDetailView(LoginRequiredMixin, View):
                     "at the next scheduled expiry run."
                 ),
             )
-        lines = list(unit_order.order.lines.all())
+        shown_lines = selectors.order_lines(unit_order)
+        lines = [shown.line for shown in shown_lines]
         moves = services.offered_moves(unit_order=unit_order, actor=request.user)
         can_receive = services.can_move(unit_order=unit_order, action="receive", actor=request.user)
         return render(
@@ -45,12 +46,13 @@ class OrderDetailView(LoginRequiredMixin, View):
             {
                 "uo": unit_order,
                 "order": unit_order.order,
-                "lines": lines,
+                "lines": shown_lines,
                 "moves": moves,
+                "later_moves": services.later_moves(unit_order=unit_order, actor=request.user),
                 "can_receive": can_receive,
                 "reason_form": ReasonForm(),
                 "receipt_form": receipt_form or (ReceiptForm(lines=lines) if can_receive else None),
-                "actions": unit_order.actions.select_related("actor"),
+                "actions": selectors.order_history(unit_order),
                 "receipt": getattr(unit_order, "receipt", None),
             },
             status=status,

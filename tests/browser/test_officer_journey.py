@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from procurement.budgets.models import BudgetLine, LedgerEntry
 from procurement.ordering.models import UnitOrder
 from tests.factories import PASSWORD
-from tests.procurement.ordering.world import SNACK_PRICE, build_world, delivery
+from tests.procurement.ordering.world import SNACK_PRICE, build_world, delivery, delivery_day_come
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -89,6 +89,11 @@ def test_officer_orders_snacks_vendor_delivers_officer_signs_and_downloads_the_b
     expect(status_of(vendor_page)).to_have_attribute("data-status", "awaiting_vendor")
     vendor_page.click("#action-confirm")
     expect(status_of(vendor_page)).to_have_attribute("data-status", "confirmed")
+    # Three days ahead: not delivered yet, the page says from when.
+    expect(vendor_page.locator("#action-deliver")).to_have_count(0)
+    expect(vendor_page.locator("#later-deliver")).to_be_visible()
+    delivery_day_come(uo)  # … the delivery day has come
+    vendor_page.reload()
     vendor_page.click("#action-deliver")
     expect(status_of(vendor_page)).to_have_attribute("data-status", "delivered")
 

@@ -176,7 +176,7 @@ def test_receipts_signed_at_once_in_one_unit_get_distinct_bast_numbers():
             officer=officer, basket=basket_for(officer, (w.snack, 10)), event=event(), budget_line=w.line
         )
         services.order_move(unit_order=uo, action="confirm", actor=w.vendor_user)
-        services.order_move(unit_order=uo, action="deliver", actor=w.vendor_user)
+        services.order_move(unit_order=uo, action="deliver", actor=w.vendor_user, now=uo.delivery_at)
         orders.append(uo)
 
     def sign(uo, officer):

@@ -68,7 +68,7 @@ def test_ledger_matches_the_line_through_every_kind_of_order_life(w):
     # 5. delivered, partly received, paid
     paid = place(w, (w.snack, 20), (w.meal, 10))  # Rp 750.000
     services.order_move(unit_order=paid, action="confirm", actor=w.vendor_user)
-    services.order_move(unit_order=paid, action="deliver", actor=w.vendor_user)
+    services.order_move(unit_order=paid, action="deliver", actor=w.vendor_user, now=paid.delivery_at)
     snack_line = paid.order.lines.get(product=w.snack)
     services.order_receive(unit_order=paid, officer=w.officer, quantities={snack_line.pk: 15}, rating=5)
     assert_balanced(line)

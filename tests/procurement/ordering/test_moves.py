@@ -112,9 +112,10 @@ def test_allowed_move_is_made_and_recorded(w, people, action, source, actor):
     uo = order_in(w, source)
     target = MOVES[action].target
     who = people[actor]
+    now = uo.delivery_at if MOVES[action].from_delivery_day else None  # "delivered": on the day
 
-    assert services.can_move(unit_order=uo, action=action, actor=who)
-    services.order_move(unit_order=uo, action=action, actor=who, reason="Rapat ditunda")
+    assert services.can_move(unit_order=uo, action=action, actor=who, now=now)
+    services.order_move(unit_order=uo, action=action, actor=who, reason="Rapat ditunda", now=now)
 
     uo.refresh_from_db()
     uo.order.refresh_from_db()
@@ -395,7 +396,7 @@ def test_expiry_of_an_order_answered_meanwhile_does_nothing(w):
 def delivered(w):
     uo = place(w, (w.snack, 20), (w.meal, 10))  # Rp 400.000 + Rp 350.000
     services.order_move(unit_order=uo, action="confirm", actor=w.vendor_user)
-    services.order_move(unit_order=uo, action="deliver", actor=w.vendor_user)
+    services.order_move(unit_order=uo, action="deliver", actor=w.vendor_user, now=uo.delivery_at)
     return uo
 
 

@@ -64,7 +64,7 @@ def test_signing_the_bast_tells_the_msme_and_the_units_treasurer(w, django_captu
     person_for(w.unit, Membership.Role.TREASURER, is_active=False)  # no longer works here
     uo = place(w)
     services.order_move(unit_order=uo, action="confirm", actor=w.vendor_user)
-    services.order_move(unit_order=uo, action="deliver", actor=w.vendor_user)
+    services.order_move(unit_order=uo, action="deliver", actor=w.vendor_user, now=uo.delivery_at)
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):

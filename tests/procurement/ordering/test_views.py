@@ -21,6 +21,7 @@ from tests.procurement.ordering.world import (
     basket_for,
     build_world,
     delivery,
+    delivery_day_come,
     food_line,
     order_in,
     person_for,
@@ -389,8 +390,10 @@ def test_each_person_sees_only_the_moves_they_may_make(w, client, no_mfa):
     assert buttons(w.vendor_user, waiting) == {"confirm", "decline"}
     assert buttons(w.officer, waiting) == {"cancel"}
     assert buttons(w.ppk, waiting) == set()
-    assert buttons(w.vendor_user, confirmed) == {"deliver"}
+    assert buttons(w.vendor_user, confirmed) == set()  # three days ahead: not delivered yet
     assert buttons(w.officer, confirmed) == {"cancel_confirmed"}
+    delivery_day_come(confirmed)
+    assert buttons(w.vendor_user, confirmed) == {"deliver"}
 
 
 def test_vendor_confirms_and_delivers_through_the_page(w, client):
@@ -400,6 +403,7 @@ def test_vendor_confirms_and_delivers_through_the_page(w, client):
     client.post(f"/pesanan/{uo.pk}/confirm/")
     uo.refresh_from_db()
     assert uo.status == "confirmed"
+    delivery_day_come(uo)
     client.post(f"/pesanan/{uo.pk}/deliver/")
     uo.refresh_from_db()
     assert uo.status == "delivered"

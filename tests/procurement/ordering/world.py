@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from procurement.budgets.models import BudgetLine
 from procurement.ordering import services
-from procurement.ordering.models import UnitOrder
+from procurement.ordering.models import Event, UnitOrder
 from procurement.units.models import Membership, Unit
 from tests.factories import BudgetLineFactory, UnitFactory, UserFactory, VendorFactory
 from tests.factories.ordering import BasketFactory, FoodProductFactory, MembershipFactory, PriceCeilingFactory
@@ -169,9 +169,21 @@ def order_in(w: World, status: str) -> UnitOrder:
         if action == "receive":
             services.order_receive(unit_order=uo, officer=w.officer, quantities={})
         else:
-            services.order_move(unit_order=uo, action=action, actor=actors[who], reason="Alasan uji")
+            # Delivered on the delivery day (days ahead): the move is judged as at that moment.
+            now = uo.delivery_at if action == "deliver" else None
+            services.order_move(unit_order=uo, action=action, actor=actors[who], reason="Alasan uji", now=now)
     uo.refresh_from_db()
     assert uo.status == status
+    return uo
+
+
+def delivery_day_come(uo: UnitOrder, *, hours_ago: int = 1) -> UnitOrder:
+    """The order's delivery time moved to `hours_ago` hours ago (its event too): the day has come,
+    for pages and browsers that cannot pass `now` to the services."""
+    when = timezone.now() - timedelta(hours=hours_ago)
+    UnitOrder.objects.filter(pk=uo.pk).update(delivery_at=when)
+    Event.objects.filter(pk=uo.event_id).update(starts_at=when)
+    uo.refresh_from_db()
     return uo
 
 
@@ -193,6 +205,7 @@ __all__ = [
     "basket_for",
     "build_world",
     "delivery",
+    "delivery_day_come",
     "event",
     "food_line",
     "order_in",

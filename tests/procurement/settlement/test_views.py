@@ -225,7 +225,7 @@ def test_payables_make_the_same_queries_for_one_invoice_and_for_many(
     other_line = food_line(pw.w.unit)
     uo = place(pw.w, line=other_line)
     ordering.order_move(unit_order=uo, action="confirm", actor=pw.w.vendor_user)
-    ordering.order_move(unit_order=uo, action="deliver", actor=pw.w.vendor_user)
+    ordering.order_move(unit_order=uo, action="deliver", actor=pw.w.vendor_user, now=uo.delivery_at)
     ordering.order_receive(unit_order=uo, officer=pw.w.officer, quantities={})
 
     with django_assert_max_num_queries(len(one)):  # six rows on two budget lines: no more queries
