@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from marketplace.common.bounds import check_year
 from marketplace.common.money import format_rupiah
 from marketplace.regions.selectors import kecamatan_list, kelurahan_list
-from vendors import selectors, services, validators
+from vendors import selectors, services, uploads, validators
 from vendors.models import Vendor, VendorDecision, VendorDocument
 
 # Room for the spaces, dots and dashes people type inside the identity numbers ("3374 0115 0890
@@ -188,6 +188,15 @@ class CensusForm(_StepForm):
         return value
 
 
+def document_hint(kind: str) -> str:
+    """The formats and size a document field accepts: the same formats the upload's refusal
+    names (`selectors.document_formats`, `uploads.formats_label`)."""
+    return gettext("Accepted formats: %(formats)s, at most %(megabytes)s MB.") % {
+        "formats": uploads.formats_label(selectors.document_formats(kind)),
+        "megabytes": uploads.max_megabytes(),
+    }
+
+
 class DocumentsForm(forms.Form):
     """One file field per document this registration needs."""
 
@@ -195,18 +204,28 @@ class DocumentsForm(forms.Form):
         super().__init__(*args, **kwargs)
         for kind in kinds:
             label = VendorDocument.Kind(kind).label
+            hint = [document_hint(kind)]
             if kind in present:
-                help_text = _("Already uploaded: a new file replaces it.")
+                hint.insert(0, gettext("Already uploaded: a new file replaces it."))
             elif kind in optional:
-                help_text = _("Optional. JPEG, PNG or PDF, at most 5 MB.")
-            else:
-                help_text = _("JPEG, PNG or PDF, at most 5 MB.")
+                hint.insert(0, gettext("Optional."))
+            elif kind == VendorDocument.Kind.DOMICILE:
+                hint.insert(
+                    0,
+                    gettext(
+                        "Needed because your KTP was issued outside the city: a domicile letter "
+                        "(surat keterangan domisili) from your kelurahan."
+                    ),
+                )
             self.fields[kind] = forms.FileField(
                 label=label,
                 required=False,
-                help_text=help_text,
+                help_text=" ".join(hint),
                 widget=forms.ClearableFileInput(
-                    attrs={"class": "form-control-file", "accept": "image/jpeg,image/png,application/pdf"}
+                    attrs={
+                        "class": "form-control-file",
+                        "accept": uploads.accept_attribute(selectors.document_formats(kind)),
+                    }
                 ),
             )
 
@@ -220,6 +239,22 @@ STEPS = (
     ("kirim", _("Review and submit"), None),
 )
 STEP_SLUGS = [s[0] for s in STEPS]
+# The section of a verifier's "ask for changes" (VerificationReviewView.problem_items) → its step;
+# a document's problem ("doc_<kind>") is the documents step's.
+PROBLEM_STEPS = {"business": "usaha", "owner": "pemilik", "permits": "izin", "census": "sensus"}
+
+
+def step_fields() -> list[tuple[str, object]]:
+    """Each step's slug with its fields, for `selectors.registration_steps`."""
+    return [
+        (
+            slug,
+            selectors.DOCUMENTS_STEP
+            if form is DocumentsForm
+            else (tuple(form._meta.fields) if form is not None else None),
+        )
+        for slug, _label, form in STEPS
+    ]
 
 
 class DecisionForm(forms.Form):

@@ -1,7 +1,9 @@
 """Reads about MSMEs: what a registration still needs, the rules between its fields, who may see
 what, the queue."""
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import timedelta
 
 from django.db.models import QuerySet
@@ -10,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from marketplace.accounts import roles
 from vendors.models import Vendor, VendorDecision, VendorDocument
+from vendors.uploads import ALL_KINDS, IMAGE_KINDS
 from vendors.validators import nik_issued_in_city
 
 D = VendorDocument.Kind
@@ -45,6 +48,19 @@ def required_documents(vendor: Vendor) -> list[str]:
     if vendor.pirt_number:
         kinds.append(D.PIRT)
     return kinds
+
+
+def document_formats(kind: str) -> frozenset[str]:
+    """The file formats a document kind accepts ("jpg", "png", "pdf"): the upload's check and the
+    field's hint both read this, so the hint names exactly what the check lets through."""
+    return IMAGE_KINDS if kind in IMAGE_ONLY_DOCUMENTS else ALL_KINDS
+
+
+def domicile_letter_needed(vendor: Vendor) -> bool:
+    """A NIK issued outside the city is entered and no domicile letter is uploaded yet."""
+    if not vendor.nik or nik_issued_in_city(vendor.nik):
+        return False
+    return not documents_of(vendor).filter(kind=D.DOMICILE).exists()
 
 
 def optional_documents(vendor: Vendor) -> list[str]:
@@ -130,18 +146,102 @@ def vendor_profile_problems(values: Mapping, *, fields=None) -> dict[str, str]:
     return problems
 
 
+def _label(name: str) -> str:
+    return str(Vendor._meta.get_field(name).verbose_name)
+
+
+def missing_fields(vendor: Vendor, among: Collection[str] | None = None) -> list[tuple[str, str]]:
+    """(field, label) of the fields still empty that submission needs, in the form's order
+    when `among` (a step's fields) is given: the required ones, and a Gerai Kopimi number
+    once the MSME says it is registered there."""
+    required = [name for name in REQUIRED_FIELDS if getattr(vendor, name) in (None, "")]
+    if vendor.kopimi_registered and not vendor.kopimi_number:
+        required.append("kopimi_number")
+    if among is not None:
+        required = [name for name in among if name in required]
+    return [(name, _label(name)) for name in required]
+
+
+def missing_documents(vendor: Vendor) -> list[tuple[str, str]]:
+    """(kind, label) of the required documents not uploaded yet."""
+    present = set(documents_of(vendor).values_list("kind", flat=True))
+    return [(kind, str(D(kind).label)) for kind in required_documents(vendor) if kind not in present]
+
+
 def registration_missing(vendor: Vendor) -> list[str]:
     """Labels of the fields and documents still missing before submission."""
-    missing = [
-        str(Vendor._meta.get_field(name).verbose_name)
-        for name in REQUIRED_FIELDS
-        if getattr(vendor, name) in (None, "")
-    ]
-    present = set(documents_of(vendor).values_list("kind", flat=True))
-    missing += [str(D(kind).label) for kind in required_documents(vendor) if kind not in present]
-    if vendor.kopimi_registered and not vendor.kopimi_number:
-        missing.append(str(Vendor._meta.get_field("kopimi_number").verbose_name))
-    return missing
+    fields = [label for name, label in missing_fields(vendor) if name != "kopimi_number"]
+    kopimi = [label for name, label in missing_fields(vendor, among=["kopimi_number"])]
+    return fields + [label for _kind, label in missing_documents(vendor)] + kopimi
+
+
+# --- Which step of the registration needs the owner -----------------------------------------------
+
+DOCUMENTS_STEP = object()  # in `registration_steps`' steps: the step of the documents
+
+
+@dataclass(frozen=True)
+class StepState:
+    """One registration step as the owner should see it: what it still needs, and what the
+    verifier asked to change there that is not done yet."""
+
+    slug: str
+    missing: list[str] = dataclass_field(default_factory=list)  # labels of empty fields or documents
+    requested: list[dict] = dataclass_field(default_factory=list)  # the verifier's problems, still open
+
+    @property
+    def needs_fix(self) -> bool:
+        return bool(self.missing or self.requested)
+
+
+def registration_steps(
+    vendor: Vendor,
+    *,
+    steps: Sequence[tuple[str, Collection[str] | object | None]],
+    problem_steps: Mapping[str, str],
+    saved_since_request: Collection[str] = (),
+) -> list[StepState]:
+    """Each step's state, in order. `steps` gives each step's slug with its fields (a form's),
+    DOCUMENTS_STEP, or None (the review step); `problem_steps` which step a verifier's problem
+    section ("business", …) is about ("doc_<kind>" problems are the documents step's).
+
+    A requested change is done when its document was uploaded after the request, or when its
+    step is in `saved_since_request` (saved by the owner since)."""
+    documents_slug = next((slug for slug, fields in steps if fields is DOCUMENTS_STEP), None)
+    request = latest_changes_request(vendor) if vendor.status == Vendor.Status.CHANGES_REQUESTED else None
+    requested: dict[str, list[dict]] = {}
+    if request is not None:
+        renewed = set(
+            documents_of(vendor).filter(uploaded_at__gt=request.created_at).values_list("kind", flat=True)
+        )
+        for problem in request.problems or []:
+            key = str(problem.get("field", ""))
+            if key.startswith("doc_"):
+                if key.removeprefix("doc_") in renewed:
+                    continue
+                slug = documents_slug
+            else:
+                slug = problem_steps.get(key)
+                if slug in saved_since_request:
+                    continue
+            if slug is not None:
+                requested.setdefault(slug, []).append(problem)
+    states = []
+    for slug, fields in steps:
+        if fields is DOCUMENTS_STEP:
+            missing = [label for _kind, label in missing_documents(vendor)]
+        elif fields is None:
+            missing = []
+        else:
+            missing = [label for _name, label in missing_fields(vendor, among=fields)]
+        states.append(StepState(slug=slug, missing=missing, requested=requested.get(slug, [])))
+    return states
+
+
+def first_step_to_fix(states: Sequence[StepState]) -> str:
+    """The first step with something missing or a change still to make; the review step (the
+    last) when everything is there."""
+    return next((state.slug for state in states if state.needs_fix), states[-1].slug)
 
 
 def documents_of(vendor: Vendor) -> QuerySet:
@@ -183,6 +283,40 @@ def can_view_document(*, user, document: VendorDocument) -> bool:
     if not user.is_authenticated:
         return False
     return document.vendor.owner_id == user.pk or user.has_perm("accounts.view_vendor_documents")
+
+
+# The verifier's decisions, in the order the review page offers them (labels: VendorDecision.Action);
+# submitting and re-verifying are the owner's and the system's.
+VERIFIER_DECISIONS = (
+    VendorDecision.Action.APPROVE,
+    VendorDecision.Action.REQUEST_CHANGES,
+    VendorDecision.Action.REJECT,
+    VendorDecision.Action.SUSPEND,
+    VendorDecision.Action.REINSTATE,
+)
+
+
+def latest_verifier_decision(vendor: Vendor) -> VendorDecision | None:
+    return vendor.decisions.filter(action__in=VERIFIER_DECISIONS).first()
+
+
+def documents_for_review(vendor: Vendor) -> tuple[dict[str, VendorDocument], VendorDecision | None]:
+    """The registration's current documents by kind, each with `is_new` (uploaded after the last
+    decision of a Verifikator, replacing an older file or added) and `replaced_one` (it replaced
+    one), and that decision (None before the first: then nothing is marked new)."""
+    decision = latest_verifier_decision(vendor)
+    docs = {d.kind: d for d in vendor.documents.all()}
+    replaced_kinds = set()
+    if decision is not None:
+        replaced_kinds = set(
+            VendorDocument.all_objects.filter(
+                vendor=vendor, replaced_at__isnull=False, replaced_at__gt=decision.created_at
+            ).values_list("kind", flat=True)
+        )
+    for doc in docs.values():
+        doc.is_new = decision is not None and doc.uploaded_at > decision.created_at
+        doc.replaced_one = doc.is_new and doc.kind in replaced_kinds
+    return docs, decision
 
 
 def latest_changes_request(vendor: Vendor) -> VendorDecision | None:

@@ -126,8 +126,7 @@ MOVES = {
 }
 
 
-# The verifier's decisions, in the order the review page offers them (labels: VendorDecision.Action).
-VERIFIER_DECISIONS = (A.APPROVE, A.REQUEST_CHANGES, A.REJECT, A.SUSPEND, A.REINSTATE)
+VERIFIER_DECISIONS = selectors.VERIFIER_DECISIONS  # the review page's decisions, in its order
 
 
 def decisions_offered(*, vendor: Vendor, actor) -> list[str]:
@@ -358,8 +357,7 @@ def _may_upload(*, vendor: Vendor, actor) -> None:
 
 def _document_clean(*, kind: str, uploaded_file):
     """The upload, checked and cleaned; raises UploadRejected (nothing stored)."""
-    allowed = {"jpg", "png"} if kind in selectors.IMAGE_ONLY_DOCUMENTS else {"jpg", "png", "pdf"}
-    return sanitise_upload(uploaded_file, allowed=allowed)
+    return sanitise_upload(uploaded_file, allowed=selectors.document_formats(kind))
 
 
 @contextmanager

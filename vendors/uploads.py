@@ -33,6 +33,9 @@ __all__ = [
     "IMAGE_KINDS",
     "SanitisedFile",
     "UploadRejected",
+    "accept_attribute",
+    "formats_label",
+    "max_megabytes",
     "sanitise_upload",
     "store_private",
 ]
@@ -77,8 +80,23 @@ def _max_pixels() -> int:
     return getattr(settings, "DOCUMENT_MAX_PIXELS", DEFAULT_MAX_PIXELS)
 
 
-def _allowed_label(allowed: Collection[str]) -> str:
+def formats_label(allowed: Collection[str]) -> str:
+    """The accepted formats as people read them ("JPG, PNG, PDF"): in the refusals below and in
+    the upload fields' hints, so both always name the same formats."""
     return ", ".join(_KIND_LABELS[kind] for kind in ("jpg", "png", "pdf") if kind in allowed)
+
+
+_allowed_label = formats_label
+
+
+def accept_attribute(allowed: Collection[str]) -> str:
+    """The file input's `accept` for the formats: the phone offers only those files."""
+    return ",".join(CONTENT_TYPES[kind] for kind in ("jpg", "png", "pdf") if kind in allowed)
+
+
+def max_megabytes() -> str:
+    """The size limit in MB, as the refusal of a too large file says it ("5")."""
+    return f"{_max_bytes() / (1024 * 1024):g}"
 
 
 def _read_bounded(uploaded_file, limit: int) -> bytes:
@@ -205,7 +223,7 @@ def sanitise_upload(uploaded_file, *, allowed: Collection[str] = ALL_KINDS) -> S
     too_large = UploadRejected(
         _("The file is too large: at most %(megabytes)s MB."),
         code="upload_too_large",
-        params={"megabytes": f"{limit / (1024 * 1024):g}"},
+        params={"megabytes": max_megabytes()},
     )
     if (getattr(uploaded_file, "size", None) or 0) > limit:
         raise too_large

@@ -15,17 +15,50 @@ from marketplace.common.pagination import CappedCountPaginator
 from vendors import selectors, services
 from vendors.census.selectors import census_prefill_for
 from vendors.forms import (
+    PROBLEM_STEPS,
     STEP_SLUGS,
     STEPS,
     DecisionForm,
     DocumentsForm,
     QueueFilterForm,
     add_service_errors,
+    step_fields,
 )
 from vendors.models import Vendor, VendorDecision, VendorDocument
 from vendors.validators import mask_nik, nik_issued_in_city
 
 LOCKED = (Vendor.Status.SUBMITTED, Vendor.Status.REJECTED)
+PROFILE_EDIT = (Vendor.Status.APPROVED, Vendor.Status.SUSPENDED)
+
+
+def _saved_key(request_decision) -> str:
+    return f"registration-saved-{request_decision.pk}"
+
+
+def saved_since_request(request, vendor) -> list[str]:
+    """The steps this owner saved since the verifier's request for changes (kept in the session:
+    a step saved again counts as looked at)."""
+    if vendor.pk is None or vendor.status != Vendor.Status.CHANGES_REQUESTED:
+        return []
+    decision = selectors.latest_changes_request(vendor)
+    return list(request.session.get(_saved_key(decision), [])) if decision else []
+
+
+def step_states(request, vendor) -> list[selectors.StepState]:
+    return selectors.registration_steps(
+        vendor,
+        steps=step_fields(),
+        problem_steps=PROBLEM_STEPS,
+        saved_since_request=saved_since_request(request, vendor),
+    )
+
+
+def continue_step(request, vendor) -> str:
+    """Where "Continue registration" leads: the first step that needs a fix (a profile edit: the
+    first step)."""
+    if vendor.status in PROFILE_EDIT:
+        return STEP_SLUGS[0]
+    return selectors.first_step_to_fix(step_states(request, vendor))
 
 
 def staff_may_not_register(request):
@@ -48,7 +81,7 @@ class RegistrationStartView(LoginRequiredMixin, View):
             return staff_may_not_register(request)
         if vendor.status in LOCKED:
             return redirect("vendors:status")
-        return redirect("vendors:register-step", step=STEP_SLUGS[0])
+        return redirect("vendors:register-step", step=continue_step(request, vendor))
 
 
 class RegistrationStepView(LoginRequiredMixin, View):
@@ -104,10 +137,20 @@ class RegistrationStepView(LoginRequiredMixin, View):
         return initial
 
     def render(self, form, status=200):
+        states = step_states(self.request, self.vendor)
+        state = states[self.index]
         ctx = {
             "vendor": self.vendor,
             "form": form,
             "steps": STEPS,
+            "step_rows": [(slug, label, st) for (slug, label, _form), st in zip(STEPS, states, strict=True)],
+            "step_missing": state.missing,
+            "step_requested": state.requested,
+            "required_fields": set(selectors.REQUIRED_FIELDS) | {"kopimi_number"}
+            if self.vendor.kopimi_registered
+            else set(selectors.REQUIRED_FIELDS),
+            "domicile_needed": selectors.domicile_letter_needed(self.vendor),
+            "review_documents": self.review_documents() if self.step == "kirim" else [],
             "step": self.step,
             "index": self.index,
             "next_step": STEP_SLUGS[self.index + 1] if self.index + 1 < len(STEPS) else None,
@@ -122,6 +165,28 @@ class RegistrationStepView(LoginRequiredMixin, View):
             "masked_nik": mask_nik(self.vendor.nik) if self.vendor.nik else "",
         }
         return render(self.request, self.template_name, ctx, status=status)
+
+    def review_documents(self) -> list[tuple]:
+        """The review step's documents: each kind the registration carries or needs, with its
+        current file (None: not uploaded) and whether it is required."""
+        present = {d.kind: d for d in selectors.documents_of(self.vendor)}
+        required = selectors.required_documents(self.vendor)
+        kinds = selectors.upload_documents(self.vendor) + [k for k in present if k not in required]
+        return [
+            (VendorDocument.Kind(kind), present.get(kind), kind in required) for kind in dict.fromkeys(kinds)
+        ]
+
+    def record_saved(self) -> None:
+        """After the verifier asked for changes: this step was looked at again."""
+        if self.vendor.status != Vendor.Status.CHANGES_REQUESTED:
+            return
+        decision = selectors.latest_changes_request(self.vendor)
+        if decision is None:
+            return
+        key = _saved_key(decision)
+        saved = list(self.request.session.get(key, []))
+        if self.step not in saved:
+            self.request.session[key] = saved + [self.step]
 
     def get(self, request, step):
         return self.render(self.get_form())
@@ -149,6 +214,7 @@ class RegistrationStepView(LoginRequiredMixin, View):
             ok = self.save_fields(form)
         if not ok:
             return self.render(form, status=400)
+        self.record_saved()
         if "save_draft" in request.POST or not self.next_step():
             messages.success(request, _("Draft saved."))
             return redirect("vendors:register-step", step=self.step)
@@ -211,6 +277,7 @@ class StatusView(LoginRequiredMixin, TemplateView):
         vendor = self.vendor
         ctx.update(
             vendor=vendor,
+            continue_step=continue_step(self.request, vendor),
             next_text=selectors.next_step_text(vendor),
             missing=selectors.registration_missing(vendor) if vendor.status == Vendor.Status.DRAFT else [],
             changes=selectors.latest_changes_request(vendor),
@@ -232,12 +299,11 @@ class DocumentDownloadView(View):
         except services.NotAllowed:
             raise Http404() from None  # do not reveal that the document exists
         response = FileResponse(handle, content_type=document.content_type)
-        # Photos open in the review page; PDFs are downloaded, never rendered in the site's origin.
-        disposition = "inline" if document.is_image else "attachment"
+        # Read where it is checked: photos in the review page, PDFs in the browser's own viewer
+        # (a new tab beside the data they prove). Every file was re-encoded or checked on upload
+        # (vendors.uploads), is sent with its own type only (nosniff) and never kept in a cache.
         extension = document.file_name.rsplit(".", 1)[-1]
-        response["Content-Disposition"] = (
-            f'{disposition}; filename="{document.kind}-{document.pk}.{extension}"'
-        )
+        response["Content-Disposition"] = f'inline; filename="{document.kind}-{document.pk}.{extension}"'
         response["Cache-Control"] = "private, no-store"
         response["X-Content-Type-Options"] = "nosniff"
         return response
@@ -246,8 +312,8 @@ class DocumentDownloadView(View):
 class VerificationQueueView(PermissionRequiredMixin, ListView):
     """Registrations waiting for a Verifikator, oldest first."""
 
+    # Django's mixin: a visitor who is not logged in goes to the login page, others get the 403.
     permission_required = "accounts.verify_vendors"
-    raise_exception = True
     template_name = "vendors/verification_queue.html"
     context_object_name = "vendors"
     paginate_by = 25
@@ -275,7 +341,6 @@ class VerificationReviewView(PermissionRequiredMixin, View):
     """A registration with each document beside the data it proves, and the decision."""
 
     permission_required = "accounts.verify_vendors"
-    raise_exception = True
     template_name = "vendors/verification_review.html"
 
     def problem_items(self, vendor):
@@ -289,11 +354,12 @@ class VerificationReviewView(PermissionRequiredMixin, View):
         return items
 
     def render(self, vendor, form, status=200):
-        docs = {d.kind: d for d in vendor.documents.all()}
+        docs, last_decision = selectors.documents_for_review(vendor)
         ctx = {
             "vendor": vendor,
             "form": form,
             "docs": docs,
+            "last_decision": last_decision,
             "decisions": vendor.decisions.select_related("actor"),
             "required_documents": [VendorDocument.Kind(k) for k in selectors.required_documents(vendor)],
             "nik_in_city": bool(vendor.nik) and nik_issued_in_city(vendor.nik),

@@ -146,9 +146,9 @@ def test_owner_registers_on_a_phone_fixes_the_ktp_and_reaches_the_product_pages(
     owner_page.goto("/umkm/status/")
     expect(owner_page.locator("#vendor-status")).to_have_attribute("data-status", "changes_requested")
     expect(owner_page.locator("#changes-requested")).to_contain_text("Foto KTP buram, foto ulang")
-    owner_page.click("#edit-registration")
+    owner_page.click("#edit-registration")  # "Lanjutkan pendaftaran": the step with the KTP
+    expect(owner_page).to_have_url(re.compile(r"/umkm/daftar/dokumen/$"))
     expect(owner_page.locator("#changes-requested")).to_contain_text("Foto KTP buram, foto ulang")
-    owner_page.locator("#steps a[href='/umkm/daftar/dokumen/']").click()
     owner_page.set_input_files("#id_ktp", photos("ktp-baru", color=(30, 160, 90)))
     save_and_continue(owner_page, "kirim")
     owner_page.click("#submit-registration")

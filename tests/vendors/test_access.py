@@ -101,15 +101,7 @@ def test_every_opening_is_recorded(client, document):
     assert users == [verifier.pk] * 3 + [document.vendor.owner_id]
 
 
-def test_a_pdf_is_downloaded_not_shown_in_the_site(client):
-    pdf = VendorDocumentFactory(kind=D.NIB, pdf=True)
-    client.force_login(pdf.vendor.owner)
-
-    response = client.get(document_url(pdf))
-
-    assert response.status_code == 200
-    assert response["Content-Disposition"].startswith("attachment")
-    assert b"".join(response.streaming_content).startswith(b"%PDF-")
+# A PDF opens in the browser beside the data it proves: tests/vendors/test_document_inline.py
 
 
 def test_owner_cannot_open_another_msmes_document_by_changing_the_number(client, document):
