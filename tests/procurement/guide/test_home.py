@@ -119,6 +119,23 @@ def test_confirming_the_e_mail_lands_on_the_home_with_continue_your_registration
     assert 'id="home-continue-registration">Lanjutkan pendaftaran' in html
 
 
+def test_confirming_the_e_mail_in_another_browser_asks_to_log_in_then_lands_on_continue(client):
+    client.post(
+        reverse("account_signup"),
+        {"email": "sri.rahayu@contoh.id", "password1": PASSWORD, "password2": PASSWORD},
+    )
+    confirm = re.search(r"https?://[^/\s]+(/accounts/confirm-email/\S+)", mail.outbox[0].body).group(1)
+    client.cookies.clear()  # the link opened on another device: no session of the sign-up
+
+    assert client.post(confirm)["Location"] == reverse("account_login")
+    response = client.post(
+        reverse("account_login"), {"login": "sri.rahayu@contoh.id", "password": PASSWORD}, follow=True
+    )
+
+    assert response.redirect_chain[-1][0] == HOME
+    assert 'id="home-continue-registration">Lanjutkan pendaftaran' in response.content.decode()
+
+
 def test_a_draft_registration_shows_its_state_what_is_missing_and_continue(client):
     vendor = VendorFactory(nib=None, bank_name="")
 
