@@ -25,11 +25,18 @@ setup: install
 
 # The local demo switches staff two-factor off so people can click through
 # (the login page says so). Override with STAFF_MFA_REQUIRED=true.
+# DEBUG is off, so visitors see the site's own error pages (not Django's debug page listing
+# every URL); static files and uploads are still served (config/settings.py). DEBUG=true for
+# tracebacks. SITE_URL follows PORT, so links in e-mails and QR codes on PDFs reach this demo.
+# Both only when neither the environment nor .env sets them.
 # STRIPE_FAKE=1: card payments go to the local Stripe fake (manage.py stripe_fake, on
 # STRIPE_FAKE_URL, default http://127.0.0.1:12111), started in the background with its
 # webhooks posted to this server, and stopped when the server stops.
 run: setup
 	@export STAFF_MFA_REQUIRED=$${STAFF_MFA_REQUIRED:-false}; \
+	in_env_file() { [ -f .env ] && grep -q "^[[:space:]]*$$1=" .env; }; \
+	in_env_file DEBUG || export DEBUG=$${DEBUG:-false}; \
+	in_env_file SITE_URL || export SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)}; \
 	case "$(STRIPE_FAKE)" in 1|true|yes|on) \
 		export STRIPE_FAKE=1 STRIPE_FAKE_WEBHOOK_URL=$${STRIPE_FAKE_WEBHOOK_URL:-http://127.0.0.1:$(PORT)/stripe/webhook/}; \
 		$(PY) manage.py stripe_fake & fake=$$!; \

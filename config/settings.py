@@ -37,6 +37,8 @@ if not SITE_URL.startswith(("http://", "https://")):
     raise ImproperlyConfigured(f"SITE_URL must start with http:// or https://, not {SITE_URL!r}.")
 
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# A refused form gets the site's Indonesian 403 page, not Django's English one.
+CSRF_FAILURE_VIEW = "marketplace.common.errors.csrf_failure"
 
 # --- Applications -----------------------------------------------------------
 
@@ -250,6 +252,12 @@ STORAGES["staticfiles"] = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     )
 }
+# Outside production the site serves its own files whatever DEBUG says (`make run` turns DEBUG
+# off so the demo shows the real error pages): static files through WhiteNoise straight from the
+# apps' folders (no collectstatic, edits seen at once), uploads from MEDIA_ROOT (config/urls.py).
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = not PRODUCTION
+SERVE_MEDIA = not PRODUCTION and not AWS_STORAGE_BUCKET_NAME
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 

@@ -2,10 +2,10 @@
 
 from django.apps import apps
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path, reverse_lazy
+from django.urls import include, path, re_path, reverse_lazy
 from django.views.generic import RedirectView
+from django.views.static import serve
 
 from marketplace.catalogue.views import CatalogueView
 from marketplace.common.views import healthz
@@ -17,6 +17,8 @@ oscar_account_redirects = [
     path("accounts/register/", RedirectView.as_view(url=reverse_lazy("account_signup"), query_string=True)),
     path("accounts/change-password/", RedirectView.as_view(url=reverse_lazy("account_change_password"))),
     path("password-reset/", RedirectView.as_view(url=reverse_lazy("account_reset_password"))),
+    # Oscar's dashboard sends visitors to a login form of its own (no two-factor step): allauth's.
+    path("dashboard/login/", RedirectView.as_view(url=reverse_lazy("account_login"), query_string=True)),
 ]
 
 urlpatterns = [
@@ -38,8 +40,17 @@ urlpatterns = [
     path("", include(apps.get_app_config("oscar").urls[0])),
 ]
 
-# A 400 in the site's layout and language (Django's own handler renders without the request).
+# Error pages in the site's layout and language (marketplace.common.errors): Django's own 400
+# renders without the request, its 500 would need the layout that may be what failed.
 handler400 = "marketplace.common.errors.bad_request"
+handler403 = "marketplace.common.errors.permission_denied"
+handler500 = "marketplace.common.errors.server_error"
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded photos outside production (the demo runs with DEBUG off, for the real error pages, and
+# Django's `static()` helper serves only under DEBUG); production serves them from S3 or the web
+# server. Private documents live outside MEDIA_ROOT: never served by a URL.
+if settings.SERVE_MEDIA:
+    media_prefix = settings.MEDIA_URL.lstrip("/")
+    urlpatterns += [
+        re_path(rf"^{media_prefix}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    ]
