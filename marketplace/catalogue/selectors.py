@@ -13,6 +13,7 @@ from difflib import SequenceMatcher
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
@@ -95,14 +96,27 @@ def product_listing(*, query: str = "", categories=None) -> QuerySet:
     return product_search(ListingFilters(query=query, categories=categories, sort="newest"))
 
 
-def _search(qs: QuerySet, text: str, *, sort: str) -> tuple[QuerySet, bool]:
 def search_words(text: str) -> list[str]:
     """The words of a query or of a synonym, lower case (punctuation and underscores split words)."""
     return _WORD.findall((text or "").lower())
 
 
+SYNONYMS_CACHE_KEY = "catalogue:search-synonyms"
+SYNONYMS_CACHE_SECONDS = 300  # a pack loaded by another process is read again within this
+
+
 def synonym_map() -> dict[tuple[str, ...], set[tuple[str, ...]]]:
-    """The city pack's synonyms (one query): each term's words → the phrases it also stands for."""
+    """The city pack's synonyms: each term's words → the phrases it also stands for.
+
+    Read once (one query) and cached; loading the pack forgets it (`services.search_synonyms_forget`)."""
+    found = cache.get(SYNONYMS_CACHE_KEY)
+    if found is None:
+        found = _synonyms_read()
+        cache.set(SYNONYMS_CACHE_KEY, found, SYNONYMS_CACHE_SECONDS)
+    return found
+
+
+def _synonyms_read() -> dict[tuple[str, ...], set[tuple[str, ...]]]:
     found: dict[tuple[str, ...], set[tuple[str, ...]]] = defaultdict(set)
     for term, synonyms, two_way in SearchSynonym.objects.values_list("term", "synonyms", "two_way"):
         head = tuple(search_words(term))
@@ -121,21 +135,29 @@ def synonym_map() -> dict[tuple[str, ...], set[tuple[str, ...]]]:
 
 def query_units(words: list[str], synonyms: dict) -> list[list[tuple[str, ...]]]:
     """The query as a list of units that must all match; each unit lists its alternatives (the
-    typed words first, then their synonyms). Longest synonym first: "nasi box ayam" →
-    [[(nasi, box), (nasi, kotak)], [(ayam,)]]."""
+    typed words first, unless a synonym finds them anyway, then their synonyms). Longest synonym
+    first: "nasi box ayam" → [[(nasi, box), (nasi, dus), (nasi, kotak), (rice, box)], [(ayam,)]]."""
     longest = max(map(len, synonyms), default=1)
     units, i = [], 0
     while i < len(words):
         for n in range(min(longest, len(words) - i), 0, -1):
             typed = tuple(words[i : i + n])
             if typed in synonyms:
-                units.append([typed, *sorted(synonyms[typed])][:MAX_ALTERNATIVES])
+                units.append(_without_redundant([typed, *sorted(synonyms[typed])])[:MAX_ALTERNATIVES])
                 i += n
                 break
         else:
             units.append([(words[i],)])
             i += 1
     return units
+
+
+def _without_redundant(alternatives: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """Drop a phrase (the typed words too) that a single word of another alternative already
+    finds, as a prefix: beside "snack", "snack box" adds nothing but work, and each alternative
+    makes PostgreSQL expect more matches (past a quarter of the table it reads the whole table)."""
+    singles = {a[0] for a in alternatives if len(a) == 1}
+    return [a for a in alternatives if len(a) == 1 or not any(w.startswith(s) for s in singles for w in a)]
 
 
 def _tsquery(units: list[list[tuple[str, ...]]]) -> str:
@@ -166,13 +188,14 @@ def _contains(phrase: str) -> Q:
     return condition
 
 
+def _search(qs: QuerySet, text: str, *, sort: str) -> tuple[QuerySet, bool]:
     """Narrow to products matching every word (or a synonym of it, from the city pack); on
     PostgreSQL, rank them when sorting by relevance."""
     words = search_words(text)[:MAX_QUERY_WORDS]
     if not words:
         return qs, False
-    if connection.vendor == "postgresql":
     units = query_units(words, synonym_map())
+    if connection.vendor == "postgresql":
         # Prefix match on stemmed words (makanan → makan:*) over the search document (title,
         # categories and kind, tags, description, MSME and kecamatan). Only when no product has
         # the words, trigram near-misses on the title ("rissoles" → "Risoles"): testing every title for

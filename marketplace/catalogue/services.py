@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from uuid import uuid4
 
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.text import slugify
@@ -15,7 +16,7 @@ from oscar.core.loading import get_model
 
 from marketplace.catalogue.images import thumbnails_make
 from marketplace.catalogue.models import FOOD_KINDS, DietaryTag, KindCeiling, ProductKind
-from marketplace.catalogue.selectors import every_language
+from marketplace.catalogue.selectors import SYNONYMS_CACHE_KEY, every_language
 from marketplace.common.domain import DomainError
 from marketplace.common.html import clean_rich_text
 
@@ -211,15 +212,16 @@ def _unique(parts) -> str:
 
 
 def search_texts_write(*, product_ids, models: SearchModels | None = None) -> int:
-    """Write the search text of these products: their categories (with the parent categories),
-    their kind, dietary tags and halal (`search_labels`), their MSME's business name and
-    kecamatan (`search_seller`). Only changed rows are written; returns how many."""
+    """Write the search text of these products: their categories, their kind, dietary tags and
+    halal (`search_labels`), their MSME's business name and kecamatan (`search_seller`). Only
+    changed rows are written; returns how many.
+
+    The parent categories are left out: "Makanan & Minuman" would make "minuman" (drinks) find
+    every meal, and a word in most products makes a search scan the whole table."""
     m = models or SearchModels(Product, ProductCategory, Category, StockRecord)
     kinds = {kind: [kind.replace("_", " "), *every_language(label)] for kind, label in ProductKind.choices}
     tags = {tag: [tag.replace("_", " "), *every_language(label)] for tag, label in DietaryTag.choices}
-    steplen = getattr(m.category, "steplen", 4)
-    category_names = dict(m.category.objects.values_list("path", "name"))
-    category_paths = dict(m.category.objects.values_list("pk", "path"))
+    category_names = dict(m.category.objects.values_list("pk", "name"))
     written = 0
     product_ids = list(product_ids)
     for start in range(0, len(product_ids), SEARCH_BATCH):
@@ -228,9 +230,7 @@ def search_texts_write(*, product_ids, models: SearchModels | None = None) -> in
         for product_id, category_id in m.product_category.objects.filter(product_id__in=ids).values_list(
             "product_id", "category_id"
         ):
-            path = category_paths.get(category_id, "")
-            ancestors = [path[:end] for end in range(steplen, len(path) + 1, steplen)]
-            categories.setdefault(product_id, []).extend(category_names.get(p, "") for p in ancestors)
+            categories.setdefault(product_id, []).append(category_names.get(category_id, ""))
         sellers: dict[int, list[str]] = {}
         for product_id, name, kecamatan in m.stock_record.objects.filter(product_id__in=ids).values_list(
             "product_id", "partner__name", "partner__kecamatan__name"
@@ -268,3 +268,8 @@ def products_search_refresh(*, product_ids=None, partner_ids=None) -> int:
     else:
         ids = product_ids
     return search_texts_write(product_ids=sorted(set(ids)))
+
+
+def search_synonyms_forget() -> None:
+    """After the city pack's search synonyms changed: the next search reads them again."""
+    cache.delete(SYNONYMS_CACHE_KEY)

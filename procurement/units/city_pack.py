@@ -11,7 +11,7 @@ from django.db import transaction
 
 from marketplace.catalogue.models import KindCeiling, ProductKind, SearchSynonym
 from marketplace.catalogue.selectors import search_words
-from marketplace.catalogue.services import product_ceiling_kinds_refresh
+from marketplace.catalogue.services import product_ceiling_kinds_refresh, search_synonyms_forget
 from marketplace.common.citypack import (
     CityPackError,
     Column,
@@ -248,4 +248,5 @@ def city_pack_load(*, pack_dir: Path) -> list[LoadReport]:
         if problems := _ceiling_kinds_known():
             raise CityPackError(problems)
         changed = product_ceiling_kinds_refresh()
+    search_synonyms_forget()  # the next search reads the pack's synonyms again
     return [*reports, LoadReport(label="Products' price ceiling kinds", updated=changed)]

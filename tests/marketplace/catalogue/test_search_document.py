@@ -76,7 +76,7 @@ def semarang_synonyms():
         ("kudapan", {"Risoles Ragout Ayam", "Klepon Pandan"}),  # the category and kind
         ("Kudapan (snack box)", {"Risoles Ragout Ayam", "Klepon Pandan"}),
         ("snack box", {"Risoles Ragout Ayam", "Klepon Pandan"}),  # the kind's label
-        ("makanan", {"Risoles Ragout Ayam", "Nasi Kotak Ayam Bakar", "Klepon Pandan"}),  # parent category
+        ("minuman", set()),  # not every meal: the parent category "Makanan & Minuman" is left out
         ("halal", {"Risoles Ragout Ayam", "Nasi Kotak Ayam Bakar"}),
         ("vegetarian", {"Klepon Pandan"}),
         ("kriya", {"Tas Eceng Gondok"}),
@@ -168,9 +168,20 @@ def test_synonyms_widen_a_query_one_way_or_both(shop, semarang_synonyms):
     assert titles("makan siang") == {"Nasi Kotak Ayam Bakar"}
     assert titles("coffee break") == {"Risoles Ragout Ayam", "Klepon Pandan"}
     assert titles("kerajinan") == {"Tas Eceng Gondok"}  # kriya ↔ kerajinan
+    assert titles("makanan") == {"Risoles Ragout Ayam", "Nasi Kotak Ayam Bakar", "Klepon Pandan"}
     assert titles("nasi box risoles") == set()  # every unit of the query must match
     # One way only: a search for nasi kotak does not become a search for lunch (and buffets).
     assert ("prasmanan",) not in synonym_map()[("nasi", "kotak")]
+
+
+def test_loading_the_pack_forgets_the_cached_synonyms(shop, django_assert_num_queries):
+    assert titles("nasi dus") == set()  # no synonyms yet, and that is cached
+    with django_assert_num_queries(0):
+        synonym_map()
+
+    call_command("load_city_pack", stdout=StringIO())
+
+    assert titles("nasi dus") == {"Nasi Kotak Ayam Bakar"}
 
 
 def test_a_query_becomes_units_of_alternatives(semarang_synonyms):
