@@ -3,11 +3,14 @@
 import re
 
 import pytest
+from oscar.core.loading import get_model
 from playwright.sync_api import expect
 
+from marketplace.catalogue.models import KindCeiling
 from tests.factories import PASSWORD, VendorFactory
-from tests.factories.catalogue_extra import jpeg_bytes
+from tests.factories.catalogue_extra import PriceCeilingFactory, jpeg_bytes
 
+Product = get_model("catalogue", "Product")
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 PHONE_WIDTH = 375
@@ -23,6 +26,8 @@ def test_vendor_adds_a_product_with_a_photo_on_a_phone_and_finds_it(
 ):
     settings.STAFF_MFA_REQUIRED = False
     vendor = VendorFactory(approved=True, business_name="Katering Bu Ani")
+    KindCeiling.objects.create(kind="nasi_kotak", ceiling_kind="makan")  # as the city pack says
+    PriceCeilingFactory(kind="makan", max_price_idr=50_000)
     photo = tmp_path / "nasi-kotak-geprek.jpg"
     photo.write_bytes(jpeg_bytes(size=(1200, 900), color="saddlebrown"))
     page = phone_page
@@ -41,16 +46,22 @@ def test_vendor_adds_a_product_with_a_photo_on_a_phone_and_finds_it(
     page.fill("#id_description", "Ayam geprek sambal bawang, nasi putih, lalapan.")
     page.fill("#id_contents", "Nasi, ayam geprek, lalapan, sambal, air mineral.")
     page.select_option("#id_sale_unit", "kotak")
-    page.select_option("#id_ceiling_kind", "makan")
+    expect(page.locator("#id_ceiling_kind")).to_have_count(0)  # the kind decides the SSH ceiling
     page.fill("#id_min_order_qty", "20")
     page.fill("#id_lead_time_hours", "24")
     page.check("#id_is_halal")
+    page.fill("#id_price_idr", "60000")  # above the meal ceiling: said as it is typed
+    expect(page.locator("#ceiling-above")).to_be_visible()
+    expect(page.locator("#ceiling-above")).to_contain_text("batas SSH Rp 50.000")
     page.fill("#id_price_idr", "27500")
+    expect(page.locator("#ceiling-above")).to_be_hidden()
+    expect(page.locator("#ceiling-info")).to_contain_text("Rp 50.000")
     page.set_input_files("#id_photo", str(photo))
     page.click("#save-product")
 
     expect(page).to_have_url(re.compile(r"/umkm/produk/$"))
     expect(page.locator("#shop-products")).to_contain_text("Nasi Kotak Ayam Geprek Bu Ani")
+    assert Product.objects.get(title="Nasi Kotak Ayam Geprek Bu Ani").ceiling_kind == "makan"
 
     page.goto("/catalogue/")
     assert_no_horizontal_scroll(page)
