@@ -426,10 +426,13 @@ def census_import_job(*, rows: int) -> JobResult:
 # --- OCDS ------------------------------------------------------------------------------------------
 
 
-def ocds_year(*, year: int) -> JobResult:
-    """One year's OCDS release package from its public URL: seconds and peak memory."""
+def ocds_year(*, year: int, month: int | None = None) -> JobResult:
+    """One year's (or one month's) OCDS release package from its public URL: seconds, peak memory."""
     client = Client()
-    url = reverse("transparency:ocds-year", args=[year])
+    if month:
+        url = reverse("transparency:ocds-month", args=[year, month])
+    else:
+        url = reverse("transparency:ocds-year", args=[year])
     with override_settings(API_THROTTLE_RATES={"anon": "100000/minute", "user": "100000/minute"}):
         tracemalloc.start()
         started = time.perf_counter()
@@ -442,11 +445,11 @@ def ocds_year(*, year: int) -> JobResult:
         tracemalloc.stop()
     if response.status_code != 200:
         raise JobError(f"{url} answered {response.status_code}.")
-    start, end = transparency.Period(year).bounds()
+    start, end = transparency.Period(year, month).bounds()
     count = Invoice.objects.filter(status=Invoice.Status.PAID, paid_at__gte=start, paid_at__lt=end).count()
     return JobResult(
         group="ocds",
-        name=f"OCDS release package {year}",
+        name=f"OCDS release package {year}" + (f"-{month:02d}" if month else ""),
         seconds=seconds,
         items=count,
         unit="releases",
