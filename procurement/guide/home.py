@@ -93,12 +93,12 @@ def owner_section(user) -> OwnerSection:
         )
     today = timezone.localdate()
     orders = with_shown_status(vendor_orders_for(user)).order_by()
-    awaiting, confirmed = Q(shown_status=S.AWAITING_VENDOR), Q(shown_status=S.CONFIRMED)
+    waiting_answer, waiting_delivery = Q(shown_status=S.AWAITING_VENDOR), Q(shown_status=S.CONFIRMED)
     counts = orders.aggregate(
-        to_confirm=Count("pk", filter=awaiting),
-        to_confirm_today=Count("pk", filter=awaiting & Q(vendor_deadline__date__lte=today)),
-        to_deliver=Count("pk", filter=confirmed),
-        deliveries_today=Count("pk", filter=confirmed & Q(delivery_at__date__lte=today)),
+        to_confirm=Count("pk", filter=waiting_answer),
+        to_confirm_today=Count("pk", filter=waiting_answer & Q(vendor_deadline__date__lte=today)),
+        to_deliver=Count("pk", filter=waiting_delivery),
+        deliveries_today=Count("pk", filter=waiting_delivery & Q(delivery_at__date__lte=today)),
     )
     paused = partner_products(partner=vendor.partner).filter(is_public=False).order_by().count()
     to_confirm_payments = (

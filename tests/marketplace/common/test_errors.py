@@ -77,12 +77,26 @@ def test_unknown_address_is_an_indonesian_page_not_found_in_the_layout(client):
     assert reverse("home-page") in html(response)
 
 
-def test_a_400_the_layout_cannot_draw_is_still_plain_indonesian(client):
-    # Not an allowed host: Django refuses it before the session is read, and the layout asks for
-    # the host again; the 400 page falls back to plain text instead of becoming a 500.
+def test_a_400_for_a_host_not_allowed_is_indonesian_not_a_500(client):
+    # Not an allowed host: Django refuses it before the session is read; the page still answers
+    # 400 in Indonesian (in the layout when it can be drawn).
     response = client.get("/", HTTP_HOST="tamu.example")
 
     assert response.status_code == 400
+    assert "Permintaan tidak dapat diproses." in html(response)
+
+
+def test_a_400_the_layout_cannot_draw_is_still_plain_indonesian(rf, monkeypatch):
+    from marketplace.common import errors
+
+    def broken_render(*args, **kwargs):
+        raise RuntimeError("the layout failed")
+
+    monkeypatch.setattr(errors, "render", broken_render)
+    response = errors.bad_request(rf.get("/"))
+
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/plain")
     assert html(response) == "Permintaan tidak dapat diproses. Kembali, periksa isian Anda, lalu coba lagi."
 
 
