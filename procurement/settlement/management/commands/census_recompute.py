@@ -18,9 +18,11 @@ and handed to `vendors.census.services.census_aggregates_replace`, which compare
 """
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, datetime
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Count, DateField, F, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from marketplace.common.money import format_rupiah
@@ -32,44 +34,74 @@ def _day(moment) -> date:
     return timezone.localtime(moment).date()
 
 
+def _month(value) -> date:
+    """The first day of a month read back from the database (a date, or a datetime on some backends)."""
+    return (value.date() if isinstance(value, datetime) else value).replace(day=1)
+
+
 def census_sales_from_invoices() -> list[SalesRow]:
-    """The census's monthly platform sales, recomputed from the payments and refunds recorded."""
+    """The census's monthly platform sales, recomputed from the payments and refunds recorded.
+
+    Two queries whatever the number of payments: the settled payments grouped in SQL by MSME,
+    unit, method, status and the months concerned (the month settled in local time, the
+    transfer's month), and the card refunds as plain value rows, in order."""
     sums: dict[tuple, list] = defaultdict(lambda: [0, 0, "", 0, 0])
-    related = ("invoice__unit_order__unit", "invoice__unit_order__partner__vendor")
-    for payment in Payment.objects.filter(settled_at__isnull=False).select_related(*related).order_by("pk"):
-        uo = payment.invoice.unit_order
-        paid_on = (
-            payment.transfer_date if payment.method == Payment.Method.TRANSFER else _day(payment.settled_at)
+    uo = "invoice__unit_order__"
+    grouped = (
+        Payment.objects.filter(settled_at__isnull=False)
+        .annotate(
+            g_vendor=F(f"{uo}partner__vendor__id"),
+            g_code=F(f"{uo}unit__code"),
+            g_name=F(f"{uo}unit__name"),
+            g_settled=TruncMonth("settled_at", output_field=DateField()),
+            g_transfer=TruncMonth("transfer_date"),
         )
-        item = sums[(uo.partner.vendor.pk, paid_on.replace(day=1), uo.unit.code)]
-        item[0] += payment.invoice.subtotal_idr
-        item[1] += 1
-        item[2] = uo.unit.name
-        spent = sums[(uo.partner.vendor.pk, _day(payment.settled_at).replace(day=1), uo.unit.code)]
-        spent[2] = uo.unit.name
-        if payment.status != Payment.Status.REFUNDED:
-            spent[3] += payment.invoice.total_idr - payment.refunded_idr
-            spent[4] += 1
+        .values_list("g_vendor", "g_code", "g_name", "method", "status", "g_settled", "g_transfer")
+        .annotate(
+            subtotal=Sum("invoice__subtotal_idr"),
+            payments=Count("pk"),
+            spent=Sum(F("invoice__total_idr") - F("refunded_idr")),
+        )
+        .order_by()
+    )
+    for vendor_id, code, name, method, status, settled, transfer, subtotal, payments, spent_idr in grouped:
+        paid_month = _month(transfer) if method == Payment.Method.TRANSFER else _month(settled)
+        item = sums[(vendor_id, paid_month, code)]
+        item[0] += subtotal
+        item[1] += payments
+        item[2] = name
+        spent = sums[(vendor_id, _month(settled), code)]
+        spent[2] = name
+        if status != Payment.Status.REFUNDED:
+            spent[3] += spent_idr
+            spent[4] += payments
     refunded: dict[int, int] = defaultdict(int)
     refunds = (
         SettlementAction.objects.filter(action="card_refund", payment__isnull=False)
-        .select_related(*(f"payment__{r}" for r in related))
         .order_by("payment_id", "created_at", "pk")
-    )
-    for action in refunds:
-        payment = action.payment
-        uo = payment.invoice.unit_order
-        refunded[payment.pk] += action.amount_idr
-        share = census_refund_share(
-            subtotal_idr=payment.invoice.subtotal_idr,
-            paid_idr=payment.amount_idr,
-            refunded_idr=refunded[payment.pk],
-            refunded_now_idr=action.amount_idr,
+        .values_list(
+            "payment_id",
+            "amount_idr",
+            "created_at",
+            "payment__amount_idr",
+            f"payment__{uo}partner__vendor__id",
+            f"payment__{uo}unit__code",
+            f"payment__{uo}unit__name",
+            "payment__invoice__subtotal_idr",
         )
-        item = sums[(uo.partner.vendor.pk, _day(action.created_at).replace(day=1), uo.unit.code)]
+    )
+    for payment_id, amount_idr, created_at, paid_idr, vendor_id, code, name, subtotal_idr in refunds:
+        refunded[payment_id] += amount_idr
+        share = census_refund_share(
+            subtotal_idr=subtotal_idr,
+            paid_idr=paid_idr,
+            refunded_idr=refunded[payment_id],
+            refunded_now_idr=amount_idr,
+        )
+        item = sums[(vendor_id, _day(created_at).replace(day=1), code)]
         item[0] -= share
-        item[1] -= 1 if refunded[payment.pk] == payment.amount_idr else 0
-        item[2] = uo.unit.name
+        item[1] -= 1 if refunded[payment_id] == paid_idr else 0
+        item[2] = name
     return [
         SalesRow(
             vendor_id=v,
