@@ -280,15 +280,18 @@ def _available_on(qs: QuerySet, day: date) -> QuerySet:
 
 
 def _ordering(sort: str, ranked: bool) -> tuple:
+    # Among equals (the same price, the same relevance), Pemerataan decides: the MSME with fewer
+    # platform sales first (docs/performance.md, "Fairness": price sorting undid the default order).
     if sort == "relevance":
-        return ("-rank", "-date_created", "-pk") if ranked else ("-date_created", "-pk")
+        return ("-rank", "vendor_sales_90d_idr", "-date_created", "-pk") if ranked else ("-date_created", "-pk")
     if sort == "price_asc":
-        return ("stockrecords__price", "-pk")
+        return ("stockrecords__price", "vendor_sales_90d_idr", "-pk")
     if sort == "price_desc":
-        return ("-stockrecords__price", "-pk")
+        return ("-stockrecords__price", "vendor_sales_90d_idr", "-pk")
     if sort == "pemerataan":
-        # Spread spending: vendors with the least platform sales in the last 90 days first.
-        # (The partner's figure, copied onto each product: one index serves the sort.)
+        # Spread spending: vendors with the least platform sales in the last 90 days first, those
+        # rated poorly after all others (the partner's figure, copied onto each product by
+        # marketplace.partner.services.products_sales_copy: one index serves the sort).
         return ("vendor_sales_90d_idr", "-date_created", "-pk")
     return ("-date_created", "-pk")
 

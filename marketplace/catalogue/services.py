@@ -19,6 +19,7 @@ from marketplace.catalogue.models import FOOD_KINDS, DietaryTag, KindCeiling, Pr
 from marketplace.catalogue.selectors import SYNONYMS_CACHE_KEY, every_language
 from marketplace.common.domain import DomainError
 from marketplace.common.html import clean_rich_text
+from marketplace.partner.services import pemerataan_figure
 
 Product = get_model("catalogue", "Product")
 ProductClass = get_model("catalogue", "ProductClass")
@@ -111,7 +112,7 @@ def product_create(
     product = Product.objects.create(
         product_class=product_class_for(values.get("kind", "")),
         is_public=True,
-        vendor_sales_90d_idr=partner.sales_90d_idr,
+        vendor_sales_90d_idr=pemerataan_figure(sales_idr=partner.sales_90d_idr, low_rated=partner.low_rated),
         **values,
     )
     product.categories.add(category_for(values.get("kind", "")))

@@ -33,6 +33,9 @@ class Partner(AbstractPartner):
     closed_weekdays = models.CharField(_("closed weekdays"), max_length=7, blank=True, default="")
     # Platform sales of the last 90 days, kept fresh by marketplace.partner.services; sorts "Pemerataan".
     sales_90d_idr = models.BigIntegerField(_("sales in the last 90 days (Rp)"), default=0, db_index=True)
+    # Rated below 3 of 5 by at least 3 orders (procurement computes it, with the sales): Pemerataan
+    # does not promote the MSME, its products sort after every promoted one (services.pemerataan_figure).
+    low_rated = models.BooleanField(_("rated poorly (not promoted by Pemerataan)"), default=False)
 
 
 class ClosedDay(models.Model):

@@ -3,7 +3,7 @@
 from datetime import date, timedelta
 
 from django.db import transaction
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import BigIntegerField, Case, ExpressionWrapper, F, OuterRef, Subquery, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
@@ -16,20 +16,32 @@ Product = get_model("catalogue", "Product")
 StockRecord = get_model("partner", "StockRecord")
 
 
+# Pemerataan puts the MSMEs with the fewest sales first. One rated poorly is not promoted: this is
+# added to the figure its products sort on, so they come after every promoted product.
+NOT_PROMOTED_IDR = 10**15
+
+
+def pemerataan_figure(*, sales_idr: int, low_rated: bool) -> int:
+    """The figure a product sorts on under Pemerataan (`Product.vendor_sales_90d_idr`)."""
+    return int(sales_idr) + (NOT_PROMOTED_IDR if low_rated else 0)
+
+
 @transaction.atomic
-def partner_sales_store(*, sales: dict[int, int], partner_ids=None) -> int:
+def partner_sales_store(*, sales: dict[int, int], partner_ids=None, low_rated=None) -> int:
     """Store each partner's platform sales of the last 90 days (sorts "Pemerataan"), as computed
     by procurement (which knows what an order is worth); partners missing from `sales` sold 0.
+    `low_rated`: the ids of those rated poorly (not promoted); None leaves the flags as they are.
 
     `partner_ids` None: every partner. Returns the number of partners updated."""
     partners = Partner.objects.all() if partner_ids is None else Partner.objects.filter(pk__in=partner_ids)
     changed = []
-    for partner in partners.only("pk", "sales_90d_idr"):
+    for partner in partners.only("pk", "sales_90d_idr", "low_rated"):
         value = int(sales.get(partner.pk) or 0)
-        if partner.sales_90d_idr != value:
-            partner.sales_90d_idr = value
+        flag = partner.low_rated if low_rated is None else partner.pk in low_rated
+        if (partner.sales_90d_idr, partner.low_rated) != (value, flag):
+            partner.sales_90d_idr, partner.low_rated = value, flag
             changed.append(partner)
-    Partner.objects.bulk_update(changed, ["sales_90d_idr"], batch_size=1000)
+    Partner.objects.bulk_update(changed, ["sales_90d_idr", "low_rated"], batch_size=1000)
     # A full refresh also mends products whose copy drifted (e.g. a stock record added by
     # staff in Oscar's dashboard for an MSME that already had sales).
     products_sales_copy(partner_ids=None if partner_ids is None else [p.pk for p in changed])
@@ -37,8 +49,9 @@ def partner_sales_store(*, sales: dict[int, int], partner_ids=None) -> int:
 
 
 def products_sales_copy(*, partner_ids=None) -> int:
-    """Copy partners' 90-day sales onto their products (the Pemerataan sort's column), for these
-    partners or (None) every partner; only products whose copy differs are written.
+    """Copy partners' Pemerataan figure (90-day sales, `pemerataan_figure`) onto their products
+    (the sort's column), for these partners or (None) every partner; only products whose copy
+    differs are written.
 
     Returns the number of products updated."""
     products = Product.objects.filter(stockrecords__isnull=False)
@@ -47,8 +60,13 @@ def products_sales_copy(*, partner_ids=None) -> int:
         if not partner_ids:
             return 0
         products = products.filter(stockrecords__partner_id__in=partner_ids)
+    figure = ExpressionWrapper(
+        F("partner__sales_90d_idr")
+        + Case(When(partner__low_rated=True, then=Value(NOT_PROMOTED_IDR)), default=Value(0)),
+        output_field=BigIntegerField(),
+    )
     sales = (
-        StockRecord.objects.filter(product=OuterRef("pk")).order_by("pk").values("partner__sales_90d_idr")[:1]
+        StockRecord.objects.filter(product=OuterRef("pk")).order_by("pk").annotate(f=figure).values("f")[:1]
     )
     stale = products.annotate(current=Subquery(sales)).exclude(vendor_sales_90d_idr=F("current"))
     return Product.objects.filter(pk__in=stale.values("pk")).update(vendor_sales_90d_idr=Subquery(sales))

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Avg, Count, Sum
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -116,8 +116,12 @@ def order_place(*, officer, basket, event: EventData, budget_line: BudgetLine) -
     partner = basket_partner(basket)
     if partner is None:
         _refuse("mixed_vendors", _("A basket may hold the products of one MSME only."))
-    # Lock the budget line, then the MSME: concurrent orders on either queue here.
-    line = BudgetLine.objects.select_for_update().select_related("account", "unit").get(pk=budget_line.pk)
+    # The MSME is locked for the whole order (its daily capacity, a basket sent twice); the budget
+    # line only at the end, by budget_commit, so concurrent orders on one line queue for the few
+    # statements of the commitment, not for the whole order. Until then the line is read as it
+    # stands: an order it cannot cover is refused at once, and budget_commit checks again under
+    # the lock.
+    line = BudgetLine.objects.select_related("account", "unit").get(pk=budget_line.pk)
     partner = Partner.objects.select_for_update().get(pk=partner.pk)
     if basket.pk and not Basket.objects.filter(pk=basket.pk, status=Basket.OPEN).exists():
         # Sent twice at once (a double click): the first became the order while this one waited
@@ -176,10 +180,18 @@ def order_place(*, officer, basket, event: EventData, budget_line: BudgetLine) -
         total_idr=total_idr,
         delivery_at=event.starts_at,
         portions=portions,
+        vendor_deadline=(
+            _vendor_deadline(
+                delivery_at=event.starts_at,
+                lead_hours=[line.product.lead_time_hours for line in basket.all_lines() if line.product],
+            )
+            if status == S.AWAITING_VENDOR
+            else None
+        ),
     )
-    if status == S.AWAITING_VENDOR:
-        _set_vendor_deadline(unit_order)
-    try:
+    OrderAction.objects.create(unit_order=unit_order, actor=officer, action=placing.action, to_status=status)
+    basket.submit()
+    try:  # last: the line stays locked from here to the commit
         budget_commit(
             line=line,
             amount_idr=total_idr,
@@ -187,11 +199,10 @@ def order_place(*, officer, basket, event: EventData, budget_line: BudgetLine) -
             actor=officer,
             note=_("Order %(number)s") % {"number": order.number},
         )
-    except BudgetExceeded as exc:  # defensive: the check above ran under the same lock
+    except BudgetExceeded as exc:  # another order took the money since the line was read
         raise OrderRefused([rules.Problem("budget", exc.message)]) from exc
-    OrderAction.objects.create(unit_order=unit_order, actor=officer, action=placing.action, to_status=status)
-    basket.submit()
-    transaction.on_commit(lambda: vendor_sales_refresh(partner_ids=[partner.pk]))
+    # After the commit, outside the locks (a Celery worker does them when CELERY_BROKER_URL is set).
+    transaction.on_commit(lambda: tasks.vendor_sales_refresh_task.delay([partner.pk]))
     transaction.on_commit(lambda: tasks.order_notify_task.delay(unit_order.pk, placing.action))
     return unit_order
 
@@ -214,24 +225,49 @@ def vendor_sales_refresh(*, partner_ids=None, days: int = 90) -> int:
         .values_list("partner_id", "total")
     )
     sales = {pk: int(total or 0) for pk, total in sales.items()}
-    return partner_sales_store(sales=sales, partner_ids=partner_ids)
+    return partner_sales_store(
+        sales=sales, partner_ids=partner_ids, low_rated=low_rated_partners(partner_ids)
+    )
+
+
+# An MSME rated below this average by at least this many orders is not promoted by Pemerataan.
+LOW_RATING_BELOW = 3
+LOW_RATING_MIN_RATINGS = 3
+
+
+def low_rated_partners(partner_ids=None) -> set[int]:
+    """The MSMEs (partner ids) rated below 3 of 5 on average by at least 3 orders."""
+    ratings = VendorRating.objects.all()
+    if partner_ids is not None:
+        ratings = ratings.filter(partner_id__in=partner_ids)
+    return set(
+        ratings.order_by()
+        .values("partner_id")
+        .annotate(n=Count("pk"), average=Avg("score"))
+        .filter(n__gte=LOW_RATING_MIN_RATINGS, average__lt=LOW_RATING_BELOW)
+        .values_list("partner_id", flat=True)
+    )
+
+
+def _vendor_deadline(*, delivery_at: datetime, lead_hours) -> datetime:
+    """The MSME answers within the set hours, and never later than the lead time before delivery."""
+    now = timezone.now()
+    deadline = min(
+        now + timedelta(hours=settings.VENDOR_CONFIRM_HOURS),
+        delivery_at - timedelta(hours=max(lead_hours, default=0)),
+    )
+    return max(deadline, now)
 
 
 def _set_vendor_deadline(unit_order: UnitOrder) -> None:
-    """The MSME answers within the set hours, and never later than the lead time before delivery."""
-    lead = max(
-        (
+    unit_order.vendor_deadline = _vendor_deadline(
+        delivery_at=unit_order.delivery_at,
+        lead_hours=[
             line.product.lead_time_hours
             for line in unit_order.order.lines.select_related("product")
             if line.product
-        ),
-        default=0,
+        ],
     )
-    deadline = min(
-        timezone.now() + timedelta(hours=settings.VENDOR_CONFIRM_HOURS),
-        unit_order.delivery_at - timedelta(hours=lead),
-    )
-    unit_order.vendor_deadline = max(deadline, timezone.now())
     unit_order.save(update_fields=["vendor_deadline"])
 
 
