@@ -419,6 +419,51 @@ class SalesDrift:
 
 
 @transaction.atomic
+def _records_refresh(record_ids: set[int], *, today: date) -> None:
+    """Re-derive the first paid month, platform status, registration day and class of the records
+    whose aggregates were replaced: three grouped queries and bulk writes, whatever their number
+    (only a record not paid yet asks whether its MSME has products)."""
+    first, last = periods.twelve_months_to(today)
+    ids = list(record_ids)
+    first_month, first_paid, platform = {}, {}, {}
+    for start in range(0, len(ids), 5000):
+        batch = ids[start : start + 5000]
+        sales = PlatformSales.objects.filter(record_id__in=batch).values_list("record_id")
+        first_month.update(sales.annotate(m=Min("month")).order_by())
+        first_paid.update(sales.filter(amount_idr__gt=0).annotate(m=Min("month")).order_by())
+        platform.update(
+            sales.filter(month__gte=first, month__lte=last).annotate(s=Sum("amount_idr")).order_by()
+        )
+    now = timezone.now()
+    records, changes = [], []
+    for start in range(0, len(ids), 2000):
+        for record in CensusRecord.objects.filter(pk__in=ids[start : start + 2000]).select_related(
+            "vendor__partner"
+        ):
+            record.first_paid_month = first_paid.get(record.pk)
+            if first_month.get(record.pk):
+                record.registered_on = min(record.registered_on, first_month[record.pk])
+            record.platform_status = platform_status_for(
+                vendor=record.vendor, first_paid_month=record.first_paid_month
+            )
+            change = _class_refresh(
+                record,
+                on=today,
+                cause=SizeClassChange.Cause.RECOMPUTE,
+                platform_idr=platform.get(record.pk) or 0,
+            )
+            record.updated_at = now  # bulk_update skips auto_now: the caches' stamps read it
+            records.append(record)
+            if change:
+                changes.append(change)
+    CensusRecord.objects.bulk_update(
+        records,
+        ["first_paid_month", "platform_status", "registered_on", "size_class", "updated_at"],
+        batch_size=1000,
+    )
+    SizeClassChange.objects.bulk_create(changes, batch_size=1000)
+
+
 def census_aggregates_replace(
     *, rows: Iterable[SalesRow], fix: bool, today: date | None = None
 ) -> list[SalesDrift]:
@@ -509,30 +554,7 @@ def census_aggregates_replace(
         PlatformSales.objects.bulk_update(to_update, [*figures, "unit_name"], batch_size=1000)
         PlatformSales.objects.bulk_create(to_create, batch_size=1000)
         touched |= {s.record_id for s in stale}
-        first_month = dict(
-            PlatformSales.objects.filter(record_id__in=touched)
-            .values_list("record_id")
-            .annotate(m=Min("month"))
-        )
-        for record in CensusRecord.objects.filter(pk__in=touched).select_related("vendor__partner"):
-            record.first_paid_month = _first_paid_month(record.pk)
-            if first_month.get(record.pk):
-                record.registered_on = min(record.registered_on, first_month[record.pk])
-            record.platform_status = platform_status_for(
-                vendor=record.vendor, first_paid_month=record.first_paid_month
-            )
-            change = _class_refresh(record, on=today, cause=SizeClassChange.Cause.RECOMPUTE)
-            record.save(
-                update_fields=[
-                    "first_paid_month",
-                    "platform_status",
-                    "registered_on",
-                    "size_class",
-                    "updated_at",
-                ]
-            )
-            if change:
-                change.save()
+        _records_refresh(touched, today=today)
     drifts.sort(key=lambda d: (d.month, d.record_id or 0, d.vendor_id or 0, d.unit_code))
     return drifts
 
