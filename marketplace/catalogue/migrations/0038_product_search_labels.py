@@ -41,6 +41,12 @@ def document_backward(apps, schema_editor):
     _document(schema_editor, OLD_DOCUMENT)
 
 
+def statistics_refresh(apps, schema_editor):
+    """The new column has no statistics until autovacuum comes: plan searches on real ones."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("ANALYZE catalogue_product")
+
+
 def texts_fill(apps, schema_editor):
     from marketplace.catalogue.services import SearchModels, search_texts_write
 
@@ -88,4 +94,5 @@ class Migration(migrations.Migration):
         ),
         migrations.RunPython(document_forward, document_backward),
         migrations.RunPython(texts_fill, migrations.RunPython.noop),
+        migrations.RunPython(statistics_refresh, migrations.RunPython.noop),
     ]

@@ -149,7 +149,8 @@ def test_postgresql_weights_the_title_above_the_msme_name(shop):
 
 def test_the_semarang_synonyms_load_once(semarang_synonyms):
     kudapan = SearchSynonym.objects.get(term="kudapan")
-    assert {"snack", "snack box"} <= set(kudapan.synonyms) and kudapan.two_way
+    assert {"camilan", "cemilan"} <= set(kudapan.synonyms) and kudapan.two_way
+    assert SearchSynonym.objects.get(term="kriya").synonyms[0] == "kerajinan"
     lunch = SearchSynonym.objects.get(term="makan siang")
     assert set(lunch.synonyms) == {"nasi kotak", "prasmanan"} and not lunch.two_way
     assert SearchSynonym.objects.get(term="oleh oleh")  # as the search reads "oleh-oleh"
