@@ -45,7 +45,14 @@ class BudgetExceeded(BudgetError):
 
 
 def _locked(line: BudgetLine) -> BudgetLine:
-    return BudgetLine.objects.select_for_update().select_related("account").get(pk=line.pk)
+    # The line's row only (not its account's, which every line of the account shares), and
+    # FOR NO KEY UPDATE: rows that merely point at the line (an order being placed, its ledger
+    # entry) need not wait for the line's lock, nor the lock for them.
+    return (
+        BudgetLine.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("account")
+        .get(pk=line.pk)
+    )
 
 
 def _move(line: BudgetLine, kind: str, amount: int, *, order=None, actor=None, note: str = "") -> LedgerEntry:

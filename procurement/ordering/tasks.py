@@ -21,3 +21,11 @@ def order_notify_task(unit_order_id: int, action: str, reason: str = "") -> None
     else:
         move = lifecycle.move(action)
     notifications.order_notify(unit_order=unit_order, move=move, reason=reason)
+
+
+@shared_task
+def vendor_sales_refresh_task(partner_ids: list[int]) -> None:
+    """The MSMEs' 90-day sales (Pemerataan) after an order of theirs was placed."""
+    from procurement.ordering.services import vendor_sales_refresh  # services imports this module
+
+    vendor_sales_refresh(partner_ids=partner_ids)

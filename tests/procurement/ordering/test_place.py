@@ -473,12 +473,14 @@ def test_commitment_refused_at_the_last_moment_leaves_no_order(w, monkeypatch):
 
 def test_failure_after_the_commitment_leaves_no_commitment(w, monkeypatch):
     basket = basket_for(w.officer, (w.snack, 10))
+    real_commit = services.budget_commit
 
-    def broken_submit():
+    def commit_then_fail(**kwargs):  # the commitment is the last step: fail right after it
+        real_commit(**kwargs)
         assert LedgerEntry.objects.filter(kind="commit").exists()  # the money was committed
-        raise RuntimeError("basket could not be closed")
+        raise RuntimeError("connection lost")
 
-    monkeypatch.setattr(basket, "submit", broken_submit)
+    monkeypatch.setattr(services, "budget_commit", commit_then_fail)
 
     with pytest.raises(RuntimeError):
         services.order_place(officer=w.officer, basket=basket, event=event(), budget_line=w.line)
