@@ -6,7 +6,7 @@ PORT   ?= 8000
 STAMP  := $(VENV)/.installed
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: install run setup test test-unit test-browser lint format bench messages clean
+.PHONY: install run setup test test-unit test-browser lint format bench load messages clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found: install Python 3.11"; exit 1; }
@@ -75,6 +75,17 @@ bench: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py bench_seed
 	$(PY) manage.py bench $(BENCH_ARGS)
+
+# Load test on the production topology (docs/performance.md): gunicorn (2 workers) + a Celery
+# worker on Redis + PostgreSQL (the bench data set), driven by locust with 50 simulated users for
+# 2 minutes; everything it starts is stopped at the end. LOAD_TIME=20s for a short smoke.
+# Staff two-factor is off for the run, as in the demo (simulated Bendahara and Analis).
+load: install
+	@export DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/gulo_bench} \
+		REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/14} \
+		CELERY_BROKER_URL=$${CELERY_BROKER_URL:-redis://127.0.0.1:6379/15}; \
+	$(PY) manage.py migrate --noinput && \
+	$(PY) manage.py bench_load --run-time $${LOAD_TIME:-2m} $(LOAD_ARGS)
 
 # Refresh the Indonesian catalogue after changing UI text (needs GNU gettext).
 messages:
