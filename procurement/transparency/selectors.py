@@ -321,9 +321,38 @@ def _shares(rows, total: int, key, label) -> tuple[Share, ...]:
     return tuple(sorted(out, key=lambda s: (-s.amount_idr, s.label)))
 
 
+def _grouped(per_msme: list[dict], field: str) -> list[dict]:
+    """`per_msme` (one row per MSME, with its census facts) summed by one of those facts: the
+    MSMEs of a group are its rows (each MSME holds one sector, kecamatan and size class)."""
+    out: dict = {}
+    for r in per_msme:
+        group = out.setdefault(
+            r[field], {**{k: r[k] for k in GROUP_FIELDS[field]}, "amount": 0, "orders": 0, "msmes": 0}
+        )
+        group["amount"] += int(r["amount"] or 0)
+        group["orders"] += int(r["orders"] or 0)
+        group["msmes"] += 1
+    return list(out.values())
+
+
+# The census facts read with each MSME's sums, and the fields each dimension groups by.
+RECORD_FACTS = ("record__sector", "record__kecamatan__code", "record__kecamatan__name", "record__size_class")
+GROUP_FIELDS = {
+    "record__sector": ("record__sector",),
+    "record__kecamatan__code": ("record__kecamatan__code", "record__kecamatan__name"),
+    "record__size_class": ("record__size_class",),
+}
+
+
 def _compute_figures(period: Period) -> Figures:
+    """Three grouped queries over the period's `PlatformSales` (index-only scans of
+    `platformsales_month_cover` on PostgreSQL): one row per MSME with its census facts (the
+    totals, the concentration and the sector, kecamatan and size groups follow from it in
+    Python), the months and the units (their distinct MSMEs counted in SQL)."""
     qs = period_sales(period)
-    per_msme = list(qs.values("record_id").annotate(amount=Sum("spent_idr"), orders=Sum("paid_orders")))
+    per_msme = list(
+        qs.values("record_id", *RECORD_FACTS).annotate(amount=Sum("spent_idr"), orders=Sum("paid_orders"))
+    )
     amounts = [int(r["amount"] or 0) for r in per_msme]
     total = sum(amounts)
     orders = sum(int(r["orders"] or 0) for r in per_msme)
@@ -337,29 +366,37 @@ def _compute_figures(period: Period) -> Figures:
             for m in range(1, 13)
         )
 
-    units = list(qs.values("unit_code").annotate(name=Max("unit_name"), **_sums()))
+    units = list(qs.values("unit_code").annotate(**_sums()))
     names = dict(Unit.objects.filter(code__in=[r["unit_code"] for r in units]).values_list("code", "name"))
+    missing = [r["unit_code"] for r in units if r["unit_code"] not in names]
+    if missing:  # a unit no longer in the register: the name the census kept with its sales
+        names.update(
+            qs.filter(unit_code__in=missing)
+            .values("unit_code")
+            .annotate(name=Max("unit_name"))
+            .values_list("unit_code", "name")
+        )
     by_unit = _shares(
         units,
         total,
         key=lambda r: r["unit_code"],
-        label=lambda r: names.get(r["unit_code"]) or r["name"],
+        label=lambda r: names.get(r["unit_code"]) or r["unit_code"],
     )
     sectors = dict(Vendor.Sector.choices)
     by_sector = _shares(
-        qs.values("record__sector").annotate(**_sums()),
+        _grouped(per_msme, "record__sector"),
         total,
         key=lambda r: r["record__sector"] or "unknown",
         label=lambda r: sectors.get(r["record__sector"]) or _("Not stated"),
     )
     by_kecamatan = _shares(
-        qs.values("record__kecamatan__code", "record__kecamatan__name").annotate(**_sums()),
+        _grouped(per_msme, "record__kecamatan__code"),
         total,
         key=lambda r: r["record__kecamatan__code"] or "unknown",
         label=lambda r: r["record__kecamatan__name"] or _("Not stated"),
     )
     by_size = _shares(
-        qs.values("record__size_class").annotate(**_sums()),
+        _grouped(per_msme, "record__size_class"),
         total,
         key=lambda r: r["record__size_class"] or SizeClass.UNKNOWN,
         label=lambda r: SIZE_LABELS.get(r["record__size_class"], SIZE_LABELS[SizeClass.UNKNOWN]),

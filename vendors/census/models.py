@@ -172,7 +172,15 @@ class PlatformSales(models.Model):
         ordering = ("month", "record", "unit_code")
         verbose_name = _("platform sales")
         verbose_name_plural = _("platform sales")
-        indexes = [models.Index(fields=["month", "record"])]
+        indexes = [
+            models.Index(fields=["month", "record"]),
+            # The public figures (procurement.transparency) group a period's rows by MSME, month
+            # and unit: every column they read is in the index (index-only scans).
+            models.Index(
+                fields=["month", "record", "unit_code", "paid_orders", "spent_idr"],
+                name="platformsales_month_cover",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["record", "month", "unit_code"], name="platformsales_one_per_month"

@@ -348,6 +348,8 @@ def _queries(client, url) -> int:
 @pytest.mark.parametrize("name", ["index", "rapor", "open-data", "unit"])
 def test_public_pages_make_a_fixed_number_of_queries(client, city, name):
     url = reverse(f"transparency:{name}", args=[city.a.unit.code] if name == "unit" else [])
+    _queries(client, url)  # what the site caches for every page (the menu's categories) warmed
+    selectors.public_figures_changed()
     fresh = _queries(client, url)  # the figures computed
     cached = _queries(client, url)
     for _ in range(3):
@@ -375,3 +377,15 @@ def test_a_units_page_shows_its_average_days_and_its_overdue_invoices(client, ci
     assert [o.number for o in overdue] == [late.number] and overdue[0].days_waiting == 30
     assert late.number in html.split('id="overdue-table"', 1)[1]
     assert client.get(reverse("transparency:unit", args=[city.b.unit.code])).context["overdue"] == []
+
+
+def test_a_periods_figures_take_four_grouped_queries(city, django_assert_max_num_queries):
+    """One row per MSME with its census facts (sector, kecamatan and size grouped from it), the
+    months, the units and their names: not one scan of the period's sales per dimension."""
+    raw = recomputed(selectors.current_year())
+    with django_assert_max_num_queries(4):
+        f = selectors._compute_figures(Period(selectors.current_year()))
+    assert f.total_idr == raw["total"] and f.msmes == raw["msmes"]
+    assert {s.key: s.amount_idr for s in f.by_sector if s.amount_idr} == dict(raw["sector"])
+    assert {s.key: s.amount_idr for s in f.by_kecamatan if s.amount_idr} == dict(raw["kecamatan"])
+    assert sum(s.msmes for s in f.by_size) == raw["msmes"]
