@@ -16,6 +16,7 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
@@ -396,77 +397,16 @@ class CensusDashboardView(StatisticsMixin, View):
 
     def get(self, request):
         form, f, query, kecamatan_names = read_filter(request)
-
-        def link(kecamatan_id):
-            params = {k: v for k, v in query.items() if k != "kecamatan"}
-            if kecamatan_id:
-                params["kecamatan"] = kecamatan_id
-            return reverse("census:dashboard") + ("?" + urlencode(params) if params else "")
-
-        sectors = selectors.by_sector(f)
-        # Beside the map, as on it: every kecamatan's figure, whichever kecamatan is chosen.
-        kecamatan = selectors.by_kecamatan(replace(f, kecamatan_id=None))
-        kecamatan_of_code = {r.code: r.label for r in kecamatan if r.code}
-        kelurahan = sorted(
-            (r for r in selectors.by_kelurahan(f) if r.msmes), key=lambda r: (-r.msmes, r.label)
-        )
-        concentration = selectors.concentration(f)
-        naik_kelas = selectors.naik_kelas_count(f)
-        spending_by_unit = selectors.spending_by_unit(f)
-        sections = {
-            "by_sector": count_section(
-                sectors, key="by_sector", title=_("MSMEs by sector"), label_heading=_("Sector")
-            ),
-            "by_size_class": count_section(
-                selectors.by_size_class(f),
-                key="by_size_class",
-                title=_("MSMEs by size class"),
-                label_heading=_("Size class"),
-            ),
-            "by_gender": count_section(
-                selectors.by_gender(f),
-                key="by_gender",
-                title=_("Owners by gender"),
-                label_heading=_("Gender"),
-            ),
-            "by_age_group": count_section(
-                [r if r.key else replace(r, label=_("Not stated")) for r in selectors.by_age_group(f)],
-                key="by_age_group",
-                title=_("Owners by age group"),
-                label_heading=_("Age group"),
-            ),
-            "by_platform_status": stage_section(
-                selectors.by_platform_status(f), title=_("MSMEs on the platform")
-            ),
-            "growth_by_month": growth_section(selectors.growth_by_month(f), title=_("New MSMEs per month")),
-            "spending_by_unit": amount_section(
-                spending_by_unit,
-                key="spending_by_unit",
-                title=_("Spending by government unit"),
-                label_heading=_("Government unit"),
-                chart_rows=CHART_ROWS,
-            ),
-            "spending_by_sector": amount_section(
-                selectors.spending_by_sector(f),
-                key="spending_by_sector",
-                title=_("Spending by sector"),
-                label_heading=_("Sector"),
-            ),
-            "spending_by_kecamatan": amount_section(
-                selectors.spending_by_kecamatan(f),
-                key="spending_by_kecamatan",
-                title=_("Spending by kecamatan"),
-                label_heading=_("Kecamatan"),
-            ),
-            "spending_by_month": month_amount_section(
-                selectors.spending_by_month(f), title=_("Spending per month")
-            ),
-            "top_msmes": top_section(selectors.top_msmes(f), title=_("The MSMEs paid the most")),
-            "concentration": concentration_section(
-                concentration, title=_("Share of the top 10 percent of MSMEs, per month")
-            ),
-            "naik_kelas": naik_kelas_section(naik_kelas, title=_("Size-class changes")),
-        }
+        can_export = request.user.has_perm(EXPORT)
+        # The figures part of the page, rendered once per census version, day, language, filter
+        # and export right: a second visit reads the census's stamp and the cache, nothing else.
+        key = selectors.census_dashboard_key(f)
+        body_key = f"{key}:body:{int(can_export)}:{urlencode(query)}"
+        body = cache.get(body_key)
+        if body is None:
+            context = self.body_context(selectors.census_dashboard(f, key=key), f, query, can_export)
+            body = render_to_string("census/partials/dashboard_body.html", context, request)
+            cache.set(body_key, body, selectors.DASHBOARD_CACHE_SECONDS)
         return render(
             request,
             self.template_name,
@@ -477,46 +417,119 @@ class CensusDashboardView(StatisticsMixin, View):
                 "period_label": period_text(f),
                 "sector_label": Vendor.Sector(f.sector).label if f.sector else "",
                 "kecamatan_label": kecamatan_names.get(f.kecamatan_id, ""),
-                "total_records": count_text(sum(r.msmes for r in sectors)),
-                "spending_total": format_rupiah(sum(r.amount_idr for r in spending_by_unit)),
-                "sections": sections,
-                "tiles": tile_map(
-                    selectors.kecamatan_tiles(f),
-                    title=_("MSMEs by kecamatan"),
-                    selected=f.kecamatan_id,
-                    link=link,
-                ),
-                "kecamatan_table": table(
-                    _("MSMEs by kecamatan"),
-                    [_("Kecamatan"), _("MSMEs"), _("Share")],
-                    [[r.label, count_text(r.msmes), percent_text(r.share)] for r in kecamatan],
-                    table_id="by_kecamatan-table",
-                ),
-                "kelurahan_table": table(
-                    _("MSMEs by kelurahan (those with at least one)"),
-                    [_("Kelurahan"), _("Kecamatan"), _("MSMEs"), _("Share")],
-                    [
-                        [
-                            r.label,
-                            kecamatan_of_code.get(r.kecamatan_code, ""),
-                            count_text(r.msmes),
-                            percent_text(r.share),
-                        ]
-                        for r in kelurahan
-                    ],
-                    table_id="by_kelurahan-table",
-                    text_columns=2,
-                ),
-                "concentration": {
-                    "top_share": percent_text(concentration.top_share),
-                    "gini": gini_text(concentration.gini),
-                    "msmes": count_text(concentration.msmes),
-                },
-                "naik_kelas": {"up": count_text(naik_kelas.up), "down": count_text(naik_kelas.down)},
-                "can_export": request.user.has_perm(EXPORT),
+                "body": body,
+                "can_export": can_export,
                 "can_see_personal": services.census_personal_data_allowed(request.user),
             },
         )
+
+    def body_context(self, figures, f: CensusFilter, query: dict, can_export: bool) -> dict:
+        def link(kecamatan_id):
+            params = {k: v for k, v in query.items() if k != "kecamatan"}
+            if kecamatan_id:
+                params["kecamatan"] = kecamatan_id
+            return reverse("census:dashboard") + ("?" + urlencode(params) if params else "")
+
+        sectors = figures.by_sector
+        # Beside the map, as on it: every kecamatan's figure, whichever kecamatan is chosen.
+        kecamatan = figures.by_kecamatan
+        kecamatan_of_code = {r.code: r.label for r in kecamatan if r.code}
+        kelurahan = sorted((r for r in figures.by_kelurahan if r.msmes), key=lambda r: (-r.msmes, r.label))
+        concentration = figures.concentration
+        naik_kelas = figures.naik_kelas
+        spending_by_unit = figures.spending_by_unit
+        sections = {
+            "by_sector": count_section(
+                sectors, key="by_sector", title=_("MSMEs by sector"), label_heading=_("Sector")
+            ),
+            "by_size_class": count_section(
+                figures.by_size_class,
+                key="by_size_class",
+                title=_("MSMEs by size class"),
+                label_heading=_("Size class"),
+            ),
+            "by_gender": count_section(
+                figures.by_gender,
+                key="by_gender",
+                title=_("Owners by gender"),
+                label_heading=_("Gender"),
+            ),
+            "by_age_group": count_section(
+                [r if r.key else replace(r, label=_("Not stated")) for r in figures.by_age_group],
+                key="by_age_group",
+                title=_("Owners by age group"),
+                label_heading=_("Age group"),
+            ),
+            "by_platform_status": stage_section(figures.by_platform_status, title=_("MSMEs on the platform")),
+            "growth_by_month": growth_section(figures.growth_by_month, title=_("New MSMEs per month")),
+            "spending_by_unit": amount_section(
+                spending_by_unit,
+                key="spending_by_unit",
+                title=_("Spending by government unit"),
+                label_heading=_("Government unit"),
+                chart_rows=CHART_ROWS,
+            ),
+            "spending_by_sector": amount_section(
+                figures.spending_by_sector,
+                key="spending_by_sector",
+                title=_("Spending by sector"),
+                label_heading=_("Sector"),
+            ),
+            "spending_by_kecamatan": amount_section(
+                figures.spending_by_kecamatan,
+                key="spending_by_kecamatan",
+                title=_("Spending by kecamatan"),
+                label_heading=_("Kecamatan"),
+            ),
+            "spending_by_month": month_amount_section(
+                figures.spending_by_month, title=_("Spending per month")
+            ),
+            "top_msmes": top_section(figures.top_msmes, title=_("The MSMEs paid the most")),
+            "concentration": concentration_section(
+                concentration, title=_("Share of the top 10 percent of MSMEs, per month")
+            ),
+            "naik_kelas": naik_kelas_section(naik_kelas, title=_("Size-class changes")),
+        }
+        return {
+            "filter_query": urlencode(query),
+            "total_records": count_text(sum(r.msmes for r in sectors)),
+            "spending_total": format_rupiah(sum(r.amount_idr for r in spending_by_unit)),
+            "sections": sections,
+            "tiles": tile_map(
+                figures.kecamatan_tiles,
+                title=_("MSMEs by kecamatan"),
+                selected=f.kecamatan_id,
+                link=link,
+            ),
+            "kecamatan_table": table(
+                _("MSMEs by kecamatan"),
+                [_("Kecamatan"), _("MSMEs"), _("Share")],
+                [[r.label, count_text(r.msmes), percent_text(r.share)] for r in kecamatan],
+                table_id="by_kecamatan-table",
+            ),
+            "kelurahan_table": table(
+                _("MSMEs by kelurahan (those with at least one)"),
+                [_("Kelurahan"), _("Kecamatan"), _("MSMEs"), _("Share")],
+                [
+                    [
+                        r.label,
+                        kecamatan_of_code.get(r.kecamatan_code, ""),
+                        count_text(r.msmes),
+                        percent_text(r.share),
+                    ]
+                    for r in kelurahan
+                ],
+                table_id="by_kelurahan-table",
+                text_columns=2,
+            ),
+            "concentration": {
+                "top_share": percent_text(concentration.top_share),
+                "gini": gini_text(concentration.gini),
+                "msmes": count_text(concentration.msmes),
+            },
+            "naik_kelas": {"up": count_text(naik_kelas.up), "down": count_text(naik_kelas.down)},
+            "can_export": can_export,
+        }
 
 
 # --- Exports -------------------------------------------------------------------------------------
