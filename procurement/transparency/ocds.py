@@ -65,35 +65,31 @@ def _item(line, quantity: int) -> dict:
     }
 
 
-def release_id(invoice) -> str:
-    return f"{invoice.unit_order.order.number}-{int(invoice.paid_at.timestamp())}"
+def release_id(invoice: dict) -> str:
+    return f"{invoice['unit_order__order__number']}-{int(invoice['paid_at'].timestamp())}"
 
 
-def release(invoice) -> dict:
-    """The release of one paid invoice (from `selectors.ocds_invoices`)."""
-    uo = invoice.unit_order
-    order, unit, partner = uo.order, uo.unit, uo.partner
-    vendor = getattr(partner, "vendor", None)
-    number = str(order.number)
-    buyer = {"id": unit_public_id(unit.code), "name": unit.name}
+def release(invoice: dict) -> dict:
+    """The release of one paid invoice (a row of `selectors.ocds_invoice_chunks`)."""
+    number = str(invoice["unit_order__order__number"])
+    unit_code, unit_name = invoice["unit_order__unit__code"], invoice["unit_order__unit__name"]
+    buyer = {"id": unit_public_id(unit_code), "name": unit_name}
     supplier = {
-        "id": vendor_public_id(partner.pk),
-        "name": public_name(vendor.business_name if vendor else "", partner.name),
+        "id": vendor_public_id(invoice["unit_order__partner_id"]),
+        "name": public_name(
+            invoice["unit_order__partner__vendor__business_name"] or "", invoice["unit_order__partner__name"]
+        ),
     }
-    lines = list(order.lines.all())
-    receipt = getattr(uo, "receipt", None)
-    received = {rl.line_id: rl.quantity_received for rl in receipt.lines.all()} if receipt else {}
+    lines = invoice["lines"]
     ordered_items = [_item(line, line.quantity) for line in lines]
-    received_items = [_item(line, received.get(line.pk, line.quantity)) for line in lines]
-    payments = getattr(invoice, "succeeded_payments", None)
-    if payments is None:
-        payments = list(invoice.payments.filter(status="succeeded"))
+    received_items = [_item(line, line.received) for line in lines]
+    paid_at = iso(invoice["paid_at"])
     transactions = []
-    for p in payments:
+    for p in invoice["payments"]:
         transactions.append(
             {
                 "id": f"{number}-payment-{p.pk}",
-                "date": iso(p.settled_at or invoice.paid_at),
+                "date": iso(p.settled_at) if p.settled_at else paid_at,
                 "value": _value(p.amount_idr),
                 "payer": buyer,
                 "payee": supplier,
@@ -108,11 +104,12 @@ def release(invoice) -> dict:
                     "payee": supplier,
                 }
             )
-    award_id, placed = f"{number}-award", iso(order.date_placed)
+    unit_order_value = _value(invoice["unit_order__total_idr"])
+    award_id, placed = f"{number}-award", iso(invoice["unit_order__order__date_placed"])
     return {
         "ocid": selectors.ocid_for(number),
         "id": release_id(invoice),
-        "date": iso(invoice.paid_at),
+        "date": paid_at,
         "tag": TAGS,
         "initiationType": "tender",
         "language": "id",
@@ -127,7 +124,7 @@ def release(invoice) -> dict:
             "status": "complete",
             "procuringEntity": buyer,
             "items": ordered_items,
-            "value": _value(uo.total_idr),
+            "value": unit_order_value,
             "procurementMethod": "direct",
             "procurementMethodDetails": METHOD_DETAILS,
             "mainProcurementCategory": "services",
@@ -140,7 +137,7 @@ def release(invoice) -> dict:
                 "title": f"Pesanan katering {number}",
                 "status": "active",
                 "date": placed,
-                "value": _value(uo.total_idr),
+                "value": unit_order_value,
                 "suppliers": [supplier],
                 "items": ordered_items,
             }
@@ -151,8 +148,11 @@ def release(invoice) -> dict:
                 "awardID": award_id,
                 "title": f"Pesanan katering {number}",
                 "status": "terminated",
-                "period": {"startDate": iso(uo.delivery_at), "endDate": iso(invoice.received_at)},
-                "value": _value(invoice.total_idr),
+                "period": {
+                    "startDate": iso(invoice["unit_order__delivery_at"]),
+                    "endDate": iso(invoice["received_at"]),
+                },
+                "value": _value(invoice["total_idr"]),
                 "items": received_items,
                 "dateSigned": placed,
                 "implementation": {"transactions": transactions},
@@ -182,8 +182,9 @@ def _chunks(head: dict, key: str, items: Iterable[dict]) -> Iterator[str]:
 
 
 def releases(period: Period) -> Iterator[dict]:
-    for invoice in selectors.ocds_invoices(period).iterator(chunk_size=CHUNK):
-        yield release(invoice)
+    for chunk in selectors.ocds_invoice_chunks(period, CHUNK):
+        for invoice in chunk:
+            yield release(invoice)
 
 
 def release_package_chunks(period: Period) -> Iterator[str]:
@@ -196,9 +197,9 @@ def release_package(period: Period) -> dict:
     return json.loads("".join(release_package_chunks(period)))
 
 
-def _record(invoice) -> dict:
+def _record(invoice: dict) -> dict:
     compiled = release(invoice)
-    paid = timezone.localtime(invoice.paid_at)
+    paid = timezone.localtime(invoice["paid_at"])
     month = package_uri(Period(paid.year, paid.month))
     compiled = {**compiled, "id": compiled["id"] + "-compiled", "tag": ["compiled"]}
     return {
@@ -210,5 +211,5 @@ def _record(invoice) -> dict:
 
 def record_package_chunks(year: int) -> Iterator[str]:
     """The record package of `year`: each order paid that year with its compiled release."""
-    records = (_record(i) for i in selectors.ocds_invoices(Period(year)).iterator(chunk_size=CHUNK))
+    records = (_record(i) for chunk in selectors.ocds_invoice_chunks(Period(year), CHUNK) for i in chunk)
     return _chunks(_package_head(record_package_uri(year)), "records", records)

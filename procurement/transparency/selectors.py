@@ -26,6 +26,7 @@ latest change (`census_stamp()`: an import or a profile sync that moves an MSME 
 sector, kecamatan or size class renews the figures at once).
 """
 
+import itertools
 import math
 import statistics
 import time
@@ -44,7 +45,6 @@ from django.db.models import (
     FilteredRelation,
     FloatField,
     Max,
-    Prefetch,
     Q,
     QuerySet,
     Sum,
@@ -55,7 +55,9 @@ from django.db.models.functions import Coalesce, ExtractQuarter, ExtractYear
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
+from oscar.core.loading import get_model
 
+from procurement.ordering.models import ReceiptLine
 from procurement.settlement.models import Invoice, Payment
 from procurement.settlement.selectors import UNPAID, payment_target_days
 from procurement.transparency.public import public_name, vendor_public_id
@@ -63,6 +65,8 @@ from procurement.units.models import Unit
 from vendors.census.models import CensusRecord, PlatformSales
 from vendors.census.sizeclass import SizeClass
 from vendors.models import Vendor
+
+OrderLine = get_model("order", "Line")
 
 # --- Cache ---------------------------------------------------------------------------------------
 
@@ -927,22 +931,81 @@ def unit_paid_order_values(unit: Unit) -> QuerySet:
     return paid_order_values().filter(unit_order__unit=unit)
 
 
-def ocds_invoices(period: Period) -> QuerySet[Invoice]:
-    """Paid invoices of `period` with all an OCDS release shows, oldest payment first.
+OCDS_INVOICE_VALUES = (
+    "pk",
+    "total_idr",
+    "received_at",
+    "paid_at",
+    "unit_order_id",
+    "unit_order__total_idr",
+    "unit_order__delivery_at",
+    "unit_order__order_id",
+    "unit_order__order__number",
+    "unit_order__order__date_placed",
+    "unit_order__unit__code",
+    "unit_order__unit__name",
+    "unit_order__partner_id",
+    "unit_order__partner__name",
+    "unit_order__partner__vendor__business_name",
+)
 
-    Read them with `.iterator(chunk_size=…)`: the lines, receipt lines and payments are then
-    fetched per chunk, never for the whole year at once."""
-    return (
-        paid_invoices(period)
-        .select_related("unit_order__order", "unit_order__unit", "unit_order__partner__vendor")
-        .prefetch_related(
-            "unit_order__order__lines",
-            "unit_order__receipt__lines",
-            Prefetch(
-                "payments",
-                queryset=Payment.objects.filter(status=Payment.Status.SUCCEEDED).order_by("pk"),
-                to_attr="succeeded_payments",
-            ),
-        )
-        .order_by("paid_at", "pk")
+
+def ocds_invoices(period: Period) -> QuerySet:
+    """Paid invoices of `period` as plain values (what an OCDS release shows of the invoice, its
+    order, unit and MSME), oldest payment first. Read them a chunk at a time and complete each
+    chunk with `ocds_details`: no model instances (a release costs its JSON, not Django's)."""
+    return paid_invoices(period).values(*OCDS_INVOICE_VALUES).order_by("paid_at", "pk")
+
+
+@dataclass(frozen=True)
+class OcdsLine:
+    pk: int
+    title: str
+    quantity: int
+    unit_price_incl_tax: object  # Decimal
+    received: int  # at the BAST (the quantity ordered when there is no BAST)
+
+
+@dataclass(frozen=True)
+class OcdsPayment:
+    pk: int
+    settled_at: datetime | None
+    amount_idr: int
+    refunded_idr: int
+
+
+def ocds_details(rows: list[dict]) -> list[dict]:
+    """`rows` of `ocds_invoices`, each with `lines` (its order's lines, with what the BAST
+    received) and `payments` (its succeeded payments): three queries for the whole chunk."""
+    order_ids = [r["unit_order__order_id"] for r in rows]
+    received = dict(
+        ReceiptLine.objects.filter(receipt__unit_order__order_id__in=order_ids)
+        .order_by()
+        .values_list("line_id", "quantity_received")
     )
+    lines: dict[int, list[OcdsLine]] = {}
+    for pk, order_id, title, quantity, price in (
+        OrderLine.objects.filter(order_id__in=order_ids)
+        .order_by("pk")
+        .values_list("pk", "order_id", "title", "quantity", "unit_price_incl_tax")
+    ):
+        line = OcdsLine(pk, title, quantity, price, received.get(pk, quantity))
+        lines.setdefault(order_id, []).append(line)
+    payments: dict[int, list[OcdsPayment]] = {}
+    for invoice_id, *values in (
+        Payment.objects.filter(invoice_id__in=[r["pk"] for r in rows], status=Payment.Status.SUCCEEDED)
+        .order_by("pk")
+        .values_list("invoice_id", "pk", "settled_at", "amount_idr", "refunded_idr")
+    ):
+        payments.setdefault(invoice_id, []).append(OcdsPayment(*values))
+    return [
+        {**r, "lines": lines.get(r["unit_order__order_id"], []), "payments": payments.get(r["pk"], [])}
+        for r in rows
+    ]
+
+
+def ocds_invoice_chunks(period: Period, chunk: int):
+    """The paid invoices of `period` for OCDS, `chunk` at a time, each chunk with its details."""
+    rows = ocds_invoices(period).iterator(chunk_size=chunk)
+    while batch := list(itertools.islice(rows, chunk)):
+        yield ocds_details(batch)

@@ -139,7 +139,7 @@ class OcdsReleasesView(PublicList):
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response([ocds.release(invoice) for invoice in page])
+        return self.get_paginated_response([ocds.release(i) for i in selectors.ocds_details(list(page))])
 
 
 # --- Catalogue --------------------------------------------------------------------------------------
