@@ -1,5 +1,5 @@
 import oscar.apps.catalogue.apps as apps
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, post_save
 
 
 class CatalogueConfig(apps.CatalogueConfig):
@@ -18,3 +18,10 @@ class CatalogueConfig(apps.CatalogueConfig):
         if hasattr(oscar_receivers, "delete_image_files"):
             post_delete.disconnect(oscar_receivers.delete_image_files, sender=ProductImage)
         post_delete.connect(photo_deleted, sender=ProductImage, dispatch_uid="catalogue_photo_deleted")
+
+        from marketplace.catalogue.templatetags.category_menu import categories_changed
+
+        # The cached category menu (every page's header) is made again after any change.
+        Category = get_model("catalogue", "Category")
+        post_save.connect(categories_changed, sender=Category, dispatch_uid="catalogue_menu_saved")
+        post_delete.connect(categories_changed, sender=Category, dispatch_uid="catalogue_menu_deleted")
