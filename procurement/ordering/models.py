@@ -66,6 +66,8 @@ class UnitOrder(models.Model):
         indexes = [
             models.Index(fields=["partner", "status", "delivery_at"]),
             models.Index(fields=["unit", "status", "created_at"]),
+            # The unit's order history, newest first (selectors.unit_orders_for): reads one page.
+            models.Index(fields=["unit", "created_at", "id"], name="unitorder_unit_created"),
         ]
         constraints = [models.CheckConstraint(condition=Q(total_idr__gt=0), name="unitorder_total_positive")]
 

@@ -147,7 +147,7 @@ class VendorOrderListView(LoginRequiredMixin, ListView):
         self.filters = valid_filters(self.request, VendorOrderFilterForm(self.request.GET or None))
         self.show = self.filters.get("show") or "open"
         if self.show == "open":
-            qs = selectors.with_shown_status(qs).filter(shown_status__in=lifecycle.OPEN_STATUSES)
+            qs = selectors.shown_status_in(qs, lifecycle.OPEN_STATUSES)
         return qs
 
     def get_context_data(self, **kwargs):
