@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import BooleanField, Case, Count, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 
 from procurement.settlement.models import Invoice, Payment
@@ -102,6 +102,81 @@ def payables_totals(qs: QuerySet[Invoice]) -> dict:
         "total_idr": overall["total"] or 0,
         "by_vendor": by_vendor,
         "by_line": by_line,
+    }
+
+
+def payables_groups(*, treasurer) -> list[dict]:
+    """Every payable of the Bendahara's units in one grouped query: per unit, MSME, budget line
+    and overdue or not, how many and their net and total. The payables page takes its filter
+    choices and its totals from these rows (`payables_choices`, `payables_totals_of`) instead of
+    five queries over the invoices."""
+    cutoff = timezone.now() - timezone.timedelta(days=payment_target_days())
+    return list(
+        payables(treasurer=treasurer)
+        .order_by()
+        .annotate(
+            overdue=Case(
+                When(received_at__lt=cutoff, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+        .values(
+            "overdue",
+            "unit_order__unit_id",
+            "unit_order__partner_id",
+            "unit_order__partner__name",
+            "unit_order__budget_line_id",
+            "unit_order__budget_line__sub_activity_name",
+            "unit_order__budget_line__account__code",
+        )
+        .annotate(n=Count("pk"), net=Sum("net_idr"), total=Sum("total_idr"))
+    )
+
+
+def payables_choices(groups: list[dict]) -> tuple[list, list]:
+    """The MSMEs (id, name) and budget lines (id, "code name") among the payables, sorted."""
+    partners = {(g["unit_order__partner_id"], g["unit_order__partner__name"]) for g in groups}
+    lines = {
+        (
+            g["unit_order__budget_line_id"],
+            f"{g['unit_order__budget_line__account__code']} "
+            f"{g['unit_order__budget_line__sub_activity_name']}",
+        )
+        for g in groups
+    }
+    return sorted(partners, key=lambda p: p[1] or ""), sorted(lines)
+
+
+def payables_totals_of(groups: list[dict], filters: PayablesFilter = PayablesFilter()) -> dict:
+    """`payables_totals` of the payables `filters` keeps, summed from `payables_groups`."""
+    kept = [
+        g
+        for g in groups
+        if (not filters.unit_id or g["unit_order__unit_id"] == filters.unit_id)
+        and (not filters.partner_id or g["unit_order__partner_id"] == filters.partner_id)
+        and (not filters.budget_line_id or g["unit_order__budget_line_id"] == filters.budget_line_id)
+        and (not filters.overdue_only or g["overdue"])
+    ]
+
+    def by(*keys):
+        out: dict[tuple, dict] = {}
+        for g in kept:
+            row = out.setdefault(tuple(g[k] for k in keys), {**{k: g[k] for k in keys}, "n": 0, "net": 0})
+            row["n"] += g["n"]
+            row["net"] += g["net"] or 0
+        return sorted(out.values(), key=lambda row: -row["net"])
+
+    return {
+        "count": sum(g["n"] for g in kept),
+        "net_idr": sum(g["net"] or 0 for g in kept),
+        "total_idr": sum(g["total"] or 0 for g in kept),
+        "by_vendor": by("unit_order__partner_id", "unit_order__partner__name"),
+        "by_line": by(
+            "unit_order__budget_line_id",
+            "unit_order__budget_line__sub_activity_name",
+            "unit_order__budget_line__account__code",
+        ),
     }
 
 

@@ -139,29 +139,19 @@ class PayablesView(LoginRequiredMixin, ListView):
 
     def get_queryset(self):
         user = self.request.user
-        every = selectors.payables(treasurer=user).order_by()
-        partners = every.values_list("unit_order__partner_id", "unit_order__partner__name").distinct()
-        lines = every.values_list(
-            "unit_order__budget_line_id",
-            "unit_order__budget_line__account__code",
-            "unit_order__budget_line__sub_activity_name",
-        ).distinct()
+        self.groups = selectors.payables_groups(treasurer=user)  # the choices and the totals
+        partners, lines = selectors.payables_choices(self.groups)
         self.form = PayablesFilterForm(
-            self.request.GET or None,
-            units=self.units,
-            partners=sorted(partners, key=lambda p: p[1] or ""),
-            lines=sorted((pk, f"{code} {name}") for pk, code, name in lines),
+            self.request.GET or None, units=self.units, partners=partners, lines=lines
         )
         d = valid_filters(self.request, self.form)
-        self.filtered = selectors.payables(
-            treasurer=user,
-            filters=selectors.PayablesFilter(
-                unit_id=d.get("unit"),
-                partner_id=d.get("partner"),
-                budget_line_id=d.get("budget_line"),
-                overdue_only=bool(d.get("overdue")),
-            ),
+        self.filters = selectors.PayablesFilter(
+            unit_id=d.get("unit"),
+            partner_id=d.get("partner"),
+            budget_line_id=d.get("budget_line"),
+            overdue_only=bool(d.get("overdue")),
         )
+        self.filtered = selectors.payables(treasurer=user, filters=self.filters)
         return self.filtered
 
     def get_context_data(self, **kwargs):
@@ -171,7 +161,7 @@ class PayablesView(LoginRequiredMixin, ListView):
         params.pop("page", None)
         ctx.update(
             form=self.form,
-            totals=selectors.payables_totals(self.filtered),
+            totals=selectors.payables_totals_of(self.groups, self.filters),
             target_days=selectors.payment_target_days(),
             several_units=len(self.units) > 1,
             filtered=bool(self.form.is_bound and self.form.has_changed()),
