@@ -175,3 +175,31 @@ def test_only_analysts_read_the_census_through_the_api(client, city, who):
         response = client.get(url)
         assert response.status_code in (401, 403), (who, url)
         assert "detail" in response.json()
+
+
+def test_a_units_paid_orders_count_is_cached_and_renewed_by_payments_and_refunds(
+    client, city, stripe_fake, django_assert_max_num_queries
+):
+    from procurement.settlement.models import Invoice
+    from tests.procurement.transparency.world import paid_by_card, paid_order, refund
+
+    url = reverse("api:unit-paid-orders", args=[city.a.unit.code])
+
+    def count() -> int:
+        body = client.get(url).json()
+        assert len(body["results"]) == body["count"]
+        return body["count"]
+
+    def paid_in_db() -> int:
+        return Invoice.objects.filter(status=Invoice.Status.PAID, unit_order__unit=city.a.unit).count()
+
+    first = count()
+    assert first == paid_in_db() >= 1
+    with django_assert_max_num_queries(4):  # the count is not taken again: the unit, the page
+        assert client.get(url).status_code == 200
+    paid_order(city.a)
+    assert count() == first + 1 == paid_in_db()
+    payment = paid_by_card(city.a, stripe_fake)
+    assert count() == first + 2
+    refund(payment)  # in full: the invoice is no longer paid
+    assert count() == first + 1 == paid_in_db()
