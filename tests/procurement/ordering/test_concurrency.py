@@ -194,7 +194,8 @@ def test_receipts_signed_at_once_in_one_unit_get_distinct_bast_numbers():
 @pytest.mark.postgres
 def test_placing_and_confirming_at_once_on_one_line_and_vendor_do_not_deadlock(monkeypatch):
     """An officer places an order while the MSME confirms an earlier one of the same budget line:
-    placing locks the line then the MSME; a move must not hold the MSME while waiting for the line."""
+    placing locks the MSME, then the line last (budget_commit); a move must not hold the MSME
+    while waiting for the line."""
     w = build_world()
     earlier = services.order_place(
         officer=w.officer, basket=basket_for(w.officer, (w.snack, 10)), event=event(), budget_line=w.line
