@@ -598,13 +598,16 @@ def concentration(f: CensusFilter) -> Concentration:
     """The share of the top 10% of the MSMEs paid, and the Gini coefficient, over the period and
     per month (each MSME's net amount; MSMEs with nothing left after refunds are not counted).
     One query."""
+    return _concentration_of(f, _record_months(f))
+
+
+def _concentration_of(f: CensusFilter, pairs) -> Concentration:
+    """`concentration(f)` from `_record_months(f)`."""
     per_record: dict[int, int] = defaultdict(int)
     per_month: dict[date, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    for record_id, month, amount in (
-        _sales(f).values_list("record_id", "month").annotate(s=Sum("amount_idr")).order_by()
-    ):
-        per_record[record_id] += amount or 0
-        per_month[month][record_id] += amount or 0
+    for record_id, month, amount, _orders in pairs:
+        per_record[record_id] += amount
+        per_month[month][record_id] += amount
     paid = [v for v in per_record.values() if v > 0]
     top_count, top_share = _top_share(paid)
     months = []
@@ -724,7 +727,58 @@ class DashboardFigures:
     kecamatan_tiles: list[TileRow]
 
 
+def _record_months(f: CensusFilter) -> list[tuple[int, date, int, int]]:
+    """(record, month, amount, orders) of the period: the one grouping the dashboard's spending
+    per month, its top MSMEs and its concentration are all derived from (one query)."""
+    return [
+        (record_id, month, amount or 0, orders or 0)
+        for record_id, month, amount, orders in _sales(f)
+        .values_list("record_id", "month")
+        .annotate(s=Sum("amount_idr"), o=Sum("orders"))
+        .order_by()
+    ]
+
+
+def _spending_by_month_of(f: CensusFilter, pairs) -> list[MonthAmountRow]:
+    """`spending_by_month(f)` from `_record_months(f)`."""
+    grouped: dict[date, list[int]] = {}
+    for _record_id, month, amount, orders in pairs:
+        item = grouped.setdefault(month, [0, 0, 0])
+        item[0] += amount
+        item[1] += orders
+        item[2] += 1
+    return [MonthAmountRow(m, *grouped.get(m, (0, 0, 0))) for m in _period_months(f, grouped)]
+
+
+def _top_msmes_of(pairs, n: int = 10) -> list[TopRow]:
+    """`top_msmes(f, n)` from `_record_months(f)` (one query for the names of the `n`)."""
+    per_record: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    total = 0
+    for record_id, _month, amount, orders in pairs:
+        per_record[record_id][0] += amount
+        per_record[record_id][1] += orders
+        total += amount
+    top = sorted(((-a, pk, o) for pk, (a, o) in per_record.items() if a > 0))[: max(int(n), 0)]
+    if not top:
+        return []
+    names = {
+        pk: (name, sector, kecamatan)
+        for pk, name, sector, kecamatan in CensusRecord.objects.filter(
+            pk__in=[pk for _a, pk, _o in top]
+        ).values_list("pk", "business_name", "sector", "kecamatan__name")
+    }
+    rows = []
+    for rank, (minus_amount, pk, orders) in enumerate(top, start=1):
+        name, sector, kecamatan = names[pk]
+        rows.append(
+            TopRow(rank, pk, name, _sector_label(sector or ""), kecamatan or "", -minus_amount, orders,
+                   _share(-minus_amount, total))
+        )  # fmt: skip
+    return rows
+
+
 def _dashboard_compute(f: CensusFilter) -> DashboardFigures:
+    pairs = _record_months(f)
     return DashboardFigures(
         by_sector=by_sector(f),
         by_kecamatan=by_kecamatan(CensusFilter(f.year, f.month_from, f.month_to, f.sector)),
@@ -737,9 +791,9 @@ def _dashboard_compute(f: CensusFilter) -> DashboardFigures:
         spending_by_unit=spending_by_unit(f),
         spending_by_sector=spending_by_sector(f),
         spending_by_kecamatan=spending_by_kecamatan(f),
-        spending_by_month=spending_by_month(f),
-        top_msmes=top_msmes(f),
-        concentration=concentration(f),
+        spending_by_month=_spending_by_month_of(f, pairs),
+        top_msmes=_top_msmes_of(pairs),
+        concentration=_concentration_of(f, pairs),
         naik_kelas=naik_kelas_count(f),
         kecamatan_tiles=kecamatan_tiles(f),
     )
