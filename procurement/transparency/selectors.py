@@ -36,7 +36,7 @@ from enum import StrEnum
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import (
     Aggregate,
     Case,
@@ -606,12 +606,58 @@ def _timings_python(year: int) -> dict[int, dict]:
     }
 
 
+def _timing_of_counts(counts: dict[int, int]) -> Timing:
+    """`_timing` of the days given as {days: how many invoices took them}."""
+    n = sum(counts.values())
+    if not n:
+        return Timing(0, None, None)
+    target = payment_target_days()
+    middle, seen, below, median = (n - 1) // 2, 0, None, None
+    for d in sorted(counts):  # the middle one (odd count) or the two middle ones (even)
+        seen += counts[d]
+        if below is None and seen > middle:
+            below = d
+        if seen > n // 2:
+            median = (below + d) / 2 if n % 2 == 0 else float(d)
+            break
+    return Timing(
+        n,
+        float(median),
+        sum(c for d, c in counts.items() if d <= target) / n,
+        sum(d * c for d, c in counts.items()) / n,
+    )
+
+
+def _timings_counted(year: int) -> dict[int, dict]:
+    """The same as `_timings_sql`, from one query counting the invoices per unit, year, quarter and
+    days to pay (a few thousand rows, one hash aggregate: days to pay are whole days within a
+    few months), the medians taken from those counts in Python."""
+    per: dict[int, dict] = {}
+    rows = _paid_timing_rows(year).values_list("unit_order__unit_id", "y", "q", "d").annotate(n=Count("pk"))
+    for unit_id, y, q, d, n in rows:
+        counts = per.setdefault(unit_id, {"year": {}, "last": {}, "q": ({}, {}, {}, {})})
+        if y == year:
+            counts["year"][d] = counts["year"].get(d, 0) + n
+            counts["q"][q - 1][d] = n
+        else:
+            counts["last"][d] = counts["last"].get(d, 0) + n
+    return {
+        unit_id: {
+            "year": _timing_of_counts(c["year"]),
+            "last": _timing_of_counts(c["last"]),
+            "q": tuple(_timing_of_counts(q) for q in c["q"]),
+        }
+        for unit_id, c in per.items()
+    }
+
+
 def unit_timings(year: int) -> dict[int, dict]:
     """Per unit id: {"year", "last", "q"}, the timing of `year`, of the year before and of each
-    quarter of `year` (paid invoices, by the day the payment completed)."""
-    if connection.vendor == "postgresql":
-        return _timings_sql(year)
-    return _timings_python(year)
+    quarter of `year` (paid invoices, by the day the payment completed). The invoices counted
+    per days to pay in one grouped query (`_timings_counted`): on PostgreSQL ten
+    percentile_cont per unit (`_timings_sql`) sorted 165,000 invoices ten times (4 s at a
+    million order lines), and reading every invoice's days (`_timings_python`) costs Python."""
+    return _timings_counted(year)
 
 
 @dataclass(frozen=True)

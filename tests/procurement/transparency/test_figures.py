@@ -270,6 +270,30 @@ def test_the_rapor_agrees_with_settlements_timeliness(city, settings):
     assert a.year.median_days == 15.0
 
 
+def test_the_rapors_medians_from_counted_days_equal_those_of_every_invoice(city, settings):
+    """The rapor counts the invoices per days to pay in SQL and takes the medians from those
+    counts: the same timings as from each invoice's days (odd and even counts, quarters, the year
+    before) and, on PostgreSQL, as percentile_cont."""
+    settings.PAYMENT_TARGET_DAYS = 14
+    for invoice, days in zip(city.invoices, (3, 30, 8), strict=True):
+        Invoice.objects.filter(pk=invoice.pk).update(days_to_pay=days)
+    for days in (30, 3, 3, 21):
+        Invoice.objects.filter(pk=paid_order(city.a).pk).update(days_to_pay=days)
+    last_year = paid_order(city.b)
+    a_year_before = last_year.paid_at.replace(year=last_year.paid_at.year - 1)
+    Invoice.objects.filter(pk=last_year.pk).update(paid_at=a_year_before, days_to_pay=9)
+    year = selectors.current_year()
+
+    counted, python = selectors._timings_counted(year), selectors._timings_python(year)
+
+    assert counted == python
+    assert counted[city.a.unit.pk]["year"] == selectors.Timing(6, 12.0, 3 / 6, 90 / 6)  # 3 3 3 21 30 30
+    assert counted[city.b.unit.pk]["last"].paid == 1
+    assert selectors.unit_timings(year) == counted
+    if connection.vendor == "postgresql":
+        assert selectors._timings_sql(year) == counted
+
+
 def test_the_rapors_medians_in_sql_equal_those_in_python(city, settings):
     if connection.vendor != "postgresql":
         pytest.skip("percentile_cont is PostgreSQL's; SQLite takes the medians in Python only")
