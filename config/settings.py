@@ -510,7 +510,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",  # Swagger UI from the installed drf-spectacular-sidecar, no CDN
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    # No deep links: Swagger UI would put each operation's link inside its expand button, a control
+    # in a control that screen readers cannot reach (axe-core's nested-interactive).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": False, "validatorUrl": None},
 }
 # OCDS: the ocid prefix is registered with the Open Contracting Partnership for production; the
 # placeholder marks data that is not yet from a registered publisher.

@@ -4,8 +4,6 @@ Content-Security-Policy (the browser conftest fails a test on anything it refuse
 
 import re
 from datetime import date
-from importlib.util import find_spec
-from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -13,7 +11,7 @@ from playwright.sync_api import expect
 
 from marketplace.accounts import roles
 from marketplace.regions.models import Region
-from tests.browser.conftest import PHONE
+from tests.browser.conftest import PHONE, axe_check
 from tests.factories import PASSWORD, CityRegionFactory, UserFactory
 from vendors.census.models import CensusRecord, ExportLog, KecamatanTile, PlatformSales, SizeClass
 from vendors.census.services import census_snapshot_freeze
@@ -29,24 +27,6 @@ def log_in(page, user):
     page.fill("input[name=password]", PASSWORD)
     page.locator("form:has(input[name=password]) [type=submit]").first.click()
     expect(page.locator("a[href='/accounts/logout/']").first).to_be_attached()
-
-
-def axe_check(page, context="document"):
-    """No critical or serious axe-core violation on the page, or in `context` (a CSS selector);
-    skipped without axe-playwright-python."""
-    spec = find_spec("axe_playwright_python")
-    if spec is None:
-        return
-    page.evaluate((Path(spec.origin).parent / "axe.min.js").read_text())
-    where = "document" if context == "document" else f"{{include: [{context!r}]}}"
-    results = page.evaluate(f"axe.run({where}, {{resultTypes: ['violations']}})")
-    bad = [
-        f"{v['id']} ({v['impact']}): "
-        + "; ".join(f"{n['html'][:120]} {n['failureSummary']}" for n in v["nodes"][:3])
-        for v in results["violations"]
-        if v["impact"] in ("critical", "serious")
-    ]
-    assert not bad, f"{page.url}: {bad}"
 
 
 def census():
@@ -126,7 +106,7 @@ def test_the_analyst_filters_by_kecamatan_and_downloads_the_xlsx(page, settings,
     expect(page.locator("#census-total")).to_have_text("1")
     expect(page.locator("#census-period")).to_contain_text("Semarang Tengah")
     expect(page.locator("#spending-total")).to_have_text("Rp 5.000.000")
-    axe_check(page, "#content_inner")  # the page's own part (the desktop header is the layout's)
+    axe_check(page)
 
     with page.expect_download() as download_info:
         page.locator("#export-register-xlsx").click()

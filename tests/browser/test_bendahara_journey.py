@@ -5,9 +5,6 @@ conftest fails a test on anything it refuses), and axe-core finds no critical or
 accessibility problem on the settlement pages."""
 
 import re
-import warnings
-from importlib.util import find_spec
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -17,7 +14,7 @@ from config.settings import csp_stripe_form_origins
 from procurement.ordering.lifecycle import OrderStatus
 from procurement.settlement.models import Invoice, Payment
 from tests import stripe_fixtures
-from tests.browser.conftest import CSP_WATCH, PHONE
+from tests.browser.conftest import CSP_WATCH, PHONE, axe_check
 from tests.factories import PASSWORD
 from tests.factories.vendor_documents import jpeg_bytes
 from tests.procurement.settlement.world import received
@@ -37,24 +34,6 @@ def log_in(page, user):
     page.fill("input[name=password]", PASSWORD)
     page.locator("form:has(input[name=password]) [type=submit]").first.click()
     expect(page.locator("a[href='/accounts/logout/']").first).to_be_attached()
-
-
-def axe_check(page):
-    """No critical or serious axe-core violation on the page (skipped without axe-playwright-python)."""
-    spec = find_spec("axe_playwright_python")  # ships axe-core's axe.min.js
-    if spec is None:
-        warnings.warn("axe-playwright-python is not installed: accessibility not checked", stacklevel=2)
-        return
-    script = (Path(spec.origin).parent / "axe.min.js").read_text()
-    page.evaluate(script)
-    results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    bad = [
-        f"{v['id']} ({v['impact']}): "
-        + "; ".join(f"{n['html'][:120]} {n['failureSummary']}" for n in v["nodes"][:3])
-        for v in results["violations"]
-        if v["impact"] in ("critical", "serious")
-    ]
-    assert not bad, f"{page.url}: {bad}"
 
 
 def fits_the_phone(page):

@@ -12,7 +12,7 @@ from tests.factories.catalogue_extra import CateringProductFactory, PriceCeiling
 try:  # the accessibility helper may move axe_check into the shared conftest
     from tests.browser.conftest import axe_check
 except ImportError:
-    from tests.browser.test_analyst_journey import axe_check
+    from tests.browser.conftest import axe_check
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_analyst_journey import axe_check
+from tests.browser.conftest import axe_check
 from tests.factories import PASSWORD, KecamatanFactory, KelurahanFactory, UserFactory
 from vendors.models import Vendor
 

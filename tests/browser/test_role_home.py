@@ -12,8 +12,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from marketplace.accounts import roles
-from tests.browser.conftest import PHONE
-from tests.browser.test_analyst_journey import axe_check
+from tests.browser.conftest import PHONE, axe_check
 from tests.factories import PASSWORD, UserFactory, VendorFactory
 from tests.procurement.ordering.world import build_world, order_in
 from vendors.models import Vendor

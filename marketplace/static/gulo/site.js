@@ -72,3 +72,19 @@
     true
   );
 })();
+
+// Oscar's dashboard lists ("a11y" area): the select-all checkbox Oscar's script puts in a table's
+// first header has no name; it takes the one the header carries (templates/oscar/dashboard/table.html),
+// whenever Oscar's script adds it (it runs after this one).
+(function () {
+  "use strict";
+  function nameBox(th) {
+    var box = th.querySelector("input[name='select_all']");
+    if (box) box.setAttribute("aria-label", th.getAttribute("data-select-all-label"));
+  }
+  var heads = document.querySelectorAll("th[data-select-all-label]");
+  for (var i = 0; i < heads.length; i++) {
+    nameBox(heads[i]);
+    new MutationObserver(nameBox.bind(null, heads[i])).observe(heads[i], { childList: true });
+  }
+})();
