@@ -239,7 +239,7 @@ class Msme(Person):
                     {"csrfmiddlewaretoken": _csrf(page.text)},
                     "confirm order",
                     page=f"/pesanan/{pk}/",
-                    check=lambda r: _status_is(r, "confirmed"),
+                    check=lambda r: _status_is(r, PLAN["statuses"]["after_confirm"]),
                 )
                 return
 
@@ -259,7 +259,7 @@ class Msme(Person):
                     {"csrfmiddlewaretoken": _csrf(page.text)},
                     "confirm transfer",
                     page=f"/bayar/tagihan/{pk}/",
-                    check=lambda r: _status_is(r, "paid"),
+                    check=lambda r: _status_is(r, PLAN["statuses"]["after_pay"]),
                 )
                 return
 

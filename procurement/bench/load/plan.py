@@ -38,6 +38,7 @@ from procurement.budgets.selectors import food_lines_for
 from procurement.ceilings.selectors import ceilings_by_kind
 from procurement.demo.accounts import DEMO_DOMAIN, user_ensure
 from procurement.ordering import checkout_rules
+from procurement.ordering.lifecycle import OrderStatus
 from procurement.settlement.models import Invoice
 from procurement.units.models import Membership, Unit
 from procurement.units.services import membership_grant
@@ -94,6 +95,11 @@ class Plan:
     product_urls: list[str] = field(default_factory=list)
     vendor_urls: list[str] = field(default_factory=list)
     category_urls: list[str] = field(default_factory=list)
+    # The statuses the simulated users check, from the lifecycle table (the locustfile runs
+    # outside Django and must not spell them itself).
+    statuses: dict[str, str] = field(
+        default_factory=lambda: {"after_confirm": OrderStatus.CONFIRMED.value, "after_pay": OrderStatus.PAID.value}
+    )
 
     def as_json(self) -> dict:
         return asdict(self)
