@@ -297,7 +297,9 @@ def _ordering(sort: str, ranked: bool) -> tuple:
     # Among equals (the same price, the same relevance), Pemerataan decides: the MSME with fewer
     # platform sales first (docs/performance.md, "Fairness": price sorting undid the default order).
     if sort == "relevance":
-        return ("-rank", "vendor_sales_90d_idr", "-date_created", "-pk") if ranked else ("-date_created", "-pk")
+        return (
+            ("-rank", "vendor_sales_90d_idr", "-date_created", "-pk") if ranked else ("-date_created", "-pk")
+        )
     if sort == "price_asc":
         return ("stockrecords__price", "vendor_sales_90d_idr", "-pk")
     if sort == "price_desc":

@@ -98,7 +98,10 @@ class Plan:
     # The statuses the simulated users check, from the lifecycle table (the locustfile runs
     # outside Django and must not spell them itself).
     statuses: dict[str, str] = field(
-        default_factory=lambda: {"after_confirm": OrderStatus.CONFIRMED.value, "after_pay": OrderStatus.PAID.value}
+        default_factory=lambda: {
+            "after_confirm": OrderStatus.CONFIRMED.value,
+            "after_pay": OrderStatus.PAID.value,
+        }
     )
 
     def as_json(self) -> dict:
