@@ -136,7 +136,7 @@ def test_the_page_shows_the_recomputed_figures(client, city):
     assert f'id="msmes-paid">{raw["msmes"]}<' in html
     for code, amount in raw["unit"].items():
         assert re.search(rf'<tr data-key="{re.escape(code)}">.*?data-amount="{amount}"', html, re.S)
-    assert "<svg" in html and "<rect" in html and "<caption>" in html
+    assert "<svg" in html and "<rect" in html and "<caption" in html
     assert ' style="' not in html.split("<svg", 1)[1].split("</svg>", 1)[0]
 
 
