@@ -146,3 +146,16 @@ def pytest_runtest_teardown(item, nextitem):
                 inhibit_post_migrate=True,
             )
             connection.creation.deserialize_db_from_string(rows)
+
+
+@pytest.fixture(autouse=True)
+def _background_work_inline():
+    """Every test starts with background work inline, whatever a test before it (on the same
+    worker) did to the Celery app's broker settings or connection pool."""
+    from config.celery import app as celery_app
+
+    if not celery_app.conf.task_always_eager or celery_app.conf.broker_url != "memory://":
+        celery_app.conf.update(task_always_eager=True, task_eager_propagates=True, broker_url="memory://")
+        celery_app._pool = None
+        celery_app.amqp._producer_pool = None
+    yield
