@@ -152,10 +152,18 @@ def pytest_runtest_teardown(item, nextitem):
 def _background_work_inline():
     """Every test starts with background work inline, whatever a test before it (on the same
     worker) did to the Celery app's broker settings or connection pool."""
+    from kombu import pools as kombu_pools
+
     from config.celery import app as celery_app
 
-    if not celery_app.conf.task_always_eager or celery_app.conf.broker_url != "memory://":
+    closed = getattr(celery_app.pool, "_closed", False)  # kombu's pool for the broker, shared
+    if closed or not celery_app.conf.task_always_eager or celery_app.conf.broker_url != "memory://":
+        # Celery acquires a producer even for an eager task: a pool a worker closed must go.
         celery_app.conf.update(task_always_eager=True, task_eager_propagates=True, broker_url="memory://")
+        kombu_pools.reset()
         celery_app._pool = None
         celery_app.amqp._producer_pool = None
+    # `shared_task`s run on the current app: a worker or app another test made must not stay it.
+    celery_app.set_current()
+    celery_app.set_default()
     yield
