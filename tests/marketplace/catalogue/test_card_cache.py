@@ -172,3 +172,19 @@ def test_the_category_menu_shows_a_renamed_category_at_once(client):
 
     assert "Nasi Box" in html
     assert "Nasi Kotak<" not in html
+
+
+def test_markup_in_what_the_msme_typed_is_escaped_in_the_cached_card_too(client):
+    """The card cache marks its stored HTML safe: it must be the escaped render, cold and warm."""
+    payload = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+    product = CateringProductFactory(
+        title=f"Nasi {payload}",
+        partner=PartnerFactory(name=f"Dapur {payload}", kecamatan=KecamatanFactory(name="Gayamsari")),
+        price=30_000,
+    )
+
+    for _ in range(2):  # the first render fills the cache, the second reads it
+        html = card(client, product)
+        assert "<script>" not in html and "<img src=x" not in html
+        assert "&lt;script&gt;" in html
+    assert card_keys()
