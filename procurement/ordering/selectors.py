@@ -1,14 +1,17 @@
 """Reads of unit orders: who may see which, history with filters, totals, production lists."""
 
+import hashlib
+import math
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.db.models import Avg, Case, CharField, Count, F, Q, QuerySet, Sum, Value, When
+from django.core.cache import cache
+from django.db.models import Avg, Case, CharField, Count, F, Min, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from procurement.ordering import lifecycle
+from procurement.ordering import lifecycle, versions
 from procurement.ordering.lifecycle import END_STATUSES, TO_PRODUCE_STATUSES, OrderStatus
 from procurement.ordering.models import ReceiptLine, UnitOrder, VendorRating
 from procurement.units.models import Membership
@@ -25,6 +28,19 @@ def overdue_q(*, now) -> Q:
     return Q(status=OrderStatus.AWAITING_VENDOR, vendor_deadline__lt=now) | Q(
         status=OrderStatus.PENDING_APPROVAL, delivery_at__lt=now
     )
+
+
+def next_overdue_at(*, unit_ids, now) -> datetime | None:
+    """The next moment an order of these units turns overdue (shown expired without a write):
+    the earliest deadline, not yet passed at `now`, among those `overdue_q` looks at. One query
+    on the (unit, status, …) index, which reads the few waiting orders only."""
+    found = UnitOrder.objects.filter(
+        unit_id__in=sorted(unit_ids), status__in=[OrderStatus.AWAITING_VENDOR, OrderStatus.PENDING_APPROVAL]
+    ).aggregate(
+        vendor=Min("vendor_deadline", filter=Q(status=OrderStatus.AWAITING_VENDOR, vendor_deadline__gte=now)),
+        approval=Min("delivery_at", filter=Q(status=OrderStatus.PENDING_APPROVAL, delivery_at__gte=now)),
+    )
+    return min((moment for moment in found.values() if moment is not None), default=None)
 
 
 def is_overdue(unit_order: UnitOrder, *, now=None) -> bool:
@@ -140,12 +156,21 @@ def orders_visible_to(user) -> QuerySet:
     return _base().filter(Q(unit_id__in=unit_ids) | Q(partner__users=user)).distinct()
 
 
-def unit_orders_for(user) -> QuerySet:
-    """Orders of the units where the user is officer, PPK or treasurer (not the vendor view).
+def unit_ids_for(user) -> list[int]:
+    """The units where the user is officer, PPK or treasurer (active memberships), by id."""
+    if not user.is_authenticated:
+        return []
+    return sorted(set(Membership.objects.filter(user=user, is_active=True).values_list("unit_id", flat=True)))
+
+
+def unit_orders_for(user, *, unit_ids=None) -> QuerySet:
+    """Orders of the units where the user is officer, PPK or treasurer (not the vendor view);
+    `unit_ids`: those units when the caller has read them already (`unit_ids_for`).
 
     The unit ids are read first (a handful): `unit_id = …` lets PostgreSQL walk the unit's
     (unit, created_at, id) index for the newest orders, which a subquery hides from it."""
-    unit_ids = set(Membership.objects.filter(user=user, is_active=True).values_list("unit_id", flat=True))
+    if unit_ids is None:
+        unit_ids = unit_ids_for(user)
     return _base().filter(unit_id__in=sorted(unit_ids))
 
 
@@ -163,8 +188,9 @@ class OrderFilters:
     budget_line_id: int | None = None
 
 
-def filter_orders(qs: QuerySet, f: OrderFilters) -> QuerySet:
-    qs = with_shown_status(qs)
+def filter_orders(qs: QuerySet, f: OrderFilters, *, now=None) -> QuerySet:
+    """`qs` narrowed by the history's filters, with the status shown at `now` (default: now)."""
+    qs = with_shown_status(qs, now=now)
     if f.status:
         qs = shown_status_in(qs, [f.status])
     if f.event:
@@ -205,6 +231,36 @@ def spending_totals(qs: QuerySet) -> dict:
             .order_by("-total")[:50]
         ),
     }
+
+
+# The history's totals, cached: at 10,000 orders of a unit they cost more than the rest of the page.
+# An entry is read only under the current versions of the units (`versions`: renewed at every
+# change of their orders) and until the next deadline of a waiting order (which turns it expired
+# on the pages without a write); the timeout only bounds what a write that sent no signal (a
+# queryset `.update()` without `unit_orders_changed`) could leave.
+TOTALS_MAX_SECONDS = 15 * 60
+
+
+def spending_totals_cached(*, qs: QuerySet, unit_ids, filters_key: str, now=None) -> dict:
+    """`spending_totals(qs)`, cached. `qs` must be the orders of `unit_ids` (the units the user may
+    see) narrowed by the filters that `filters_key` spells, its shown status annotated at `now`
+    (`filter_orders(..., now=now)`); users of the same units with the same filters share an entry."""
+    unit_ids = sorted(set(unit_ids))
+    if not unit_ids:
+        return spending_totals(qs)
+    now = now or timezone.now()
+    stamp = repr((versions.unit_orders_versions(unit_ids), filters_key, timezone.get_current_timezone_name()))
+    key = "ordering:history-totals:" + hashlib.sha256(stamp.encode()).hexdigest()
+    entry = cache.get(key)
+    if entry is not None and (entry["until"] is None or now <= entry["until"]):
+        return entry["totals"]
+    until = next_overdue_at(unit_ids=unit_ids, now=now)
+    totals = spending_totals(with_shown_status(qs, now=now))
+    seconds = TOTALS_MAX_SECONDS
+    if until is not None:
+        seconds = max(1, min(seconds, math.ceil((until - now).total_seconds())))
+    cache.set(key, {"totals": totals, "until": until}, seconds)
+    return totals
 
 
 def production_list(*, user, day: date) -> dict:

@@ -112,15 +112,17 @@ class UnitOrderListView(LoginRequiredMixin, ListView):
     def get_queryset(self):
         self.form = OrderFilterForm(self.request.GET or None)
         d = valid_filters(self.request, self.form)
+        self.now = timezone.now()
+        self.unit_ids = selectors.unit_ids_for(self.request.user)
+        self.filters = selectors.OrderFilters(
+            status=d.get("status") or "",
+            event=d.get("event") or "",
+            partner_id=d.get("partner"),
+            month=d.get("month"),
+            budget_line_id=d.get("budget_line"),
+        )
         self.filtered = selectors.filter_orders(
-            selectors.unit_orders_for(self.request.user),
-            selectors.OrderFilters(
-                status=d.get("status") or "",
-                event=d.get("event") or "",
-                partner_id=d.get("partner"),
-                month=d.get("month"),
-                budget_line_id=d.get("budget_line"),
-            ),
+            selectors.unit_orders_for(self.request.user, unit_ids=self.unit_ids), self.filters, now=self.now
         )
         return self.filtered.order_by("-created_at", "-pk")
 
@@ -129,9 +131,10 @@ class UnitOrderListView(LoginRequiredMixin, ListView):
         ctx["orders"] = ctx["object_list"] = [selectors.as_shown(uo) for uo in ctx["object_list"]]
         params = self.request.GET.copy()
         params.pop("page", None)
-        ctx.update(
-            form=self.form, totals=selectors.spending_totals(self.filtered), query_string=params.urlencode()
+        totals = selectors.spending_totals_cached(
+            qs=self.filtered, unit_ids=self.unit_ids, filters_key=repr(self.filters), now=self.now
         )
+        ctx.update(form=self.form, totals=totals, query_string=params.urlencode())
         return ctx
 
 

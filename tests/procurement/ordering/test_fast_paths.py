@@ -2,7 +2,8 @@
 
 - `shown_status_in` (which also filters the stored status, for the indexes) keeps exactly the
   orders the shown-status filter alone kept, overdue ones included;
-- the officer's history takes the same number of queries whatever the number of orders;
+- the officer's history takes the same number of queries whatever the number of orders, and
+  fewer on a second visit (its totals are cached: tests/procurement/ordering/test_history_totals_cache.py);
 - checkout commits the budget last (the line is locked only for the commitment) and refreshes
   the MSME's 90-day sales after the commit, not inside the order's transaction.
 """
@@ -17,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from procurement.budgets.models import LedgerEntry
-from procurement.ordering import selectors, services
+from procurement.ordering import selectors, services, versions
 from procurement.ordering.lifecycle import OrderStatus
 from procurement.ordering.models import OrderAction, UnitOrder
 from tests.procurement.ordering.world import basket_for, build_world, event, order_in, place
@@ -65,10 +66,14 @@ def test_order_history_queries_do_not_grow_with_the_orders(client, settings):
     w = build_world()
     place(w)
     _history_queries(client, w.officer)  # the first visit also sets up the session
-    few = _history_queries(client, w.officer)
-    for _ in range(4):
+    warm = _history_queries(client, w.officer)  # the totals come from the cache
+    versions.unit_orders_changed([w.unit.pk])
+    cold = _history_queries(client, w.officer)  # the totals computed again
+    assert warm < cold, "the second visit reads the totals from the cache"
+    for _ in range(3):  # four orders in all: the most a unit places with one MSME in a month
         place(w)
-    assert _history_queries(client, w.officer) == few
+    assert _history_queries(client, w.officer) == cold  # the first visit after the new orders
+    assert _history_queries(client, w.officer) == warm
     shown = selectors.unit_orders_for(w.officer).order_by("-created_at", "-pk")
     assert list(shown.values_list("pk", flat=True)) == list(
         UnitOrder.objects.filter(unit=w.unit).order_by("-created_at", "-pk").values_list("pk", flat=True)
