@@ -371,6 +371,10 @@ VENDOR_CONFIRM_HOURS = env.int("VENDOR_CONFIRM_HOURS", default=24)
 # An MSME may mark an order delivered from its delivery day, or this many hours before that
 # day begins (an early-morning delivery is loaded the evening before).
 ORDER_DELIVERED_SLACK_HOURS = env.int("ORDER_DELIVERED_SLACK_HOURS", default=3)
+# Pemerataan's rotation: a unit places at most this many orders with one MSME in a calendar
+# month (city time; declined, cancelled and expired orders do not count). 0 switches it off.
+# The fairness simulation (docs/performance.md, "Fairness") measured what it does to the spread.
+ORDER_ROTATION_MONTHLY_LIMIT = env.int("ORDER_ROTATION_MONTHLY_LIMIT", default=4)
 
 # --- City ---------------------------------------------------------------------
 

@@ -92,6 +92,14 @@ def _empty_cache():
 
 
 @pytest.fixture
+def no_rotation(settings):
+    """Pemerataan's rotation off (ORDER_ROTATION_MONTHLY_LIMIT = 0), for tests that place more
+    orders of one unit with one MSME in a month than the rule allows (query counts with many
+    orders); the rule itself: tests/procurement/ordering/test_rotation.py."""
+    settings.ORDER_ROTATION_MONTHLY_LIMIT = 0
+
+
+@pytest.fixture
 def password():
     """The password every factory-made user has."""
     from tests.factories import PASSWORD

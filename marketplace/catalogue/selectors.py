@@ -312,6 +312,46 @@ def _ordering(sort: str, ranked: bool) -> tuple:
     return ("-date_created", "-pk")
 
 
+COMPARABLE_PRICE_BAND = 0.2  # ± this share of the price
+COMPARABLE_SHOWN = 3
+
+
+def comparable_offers(
+    *, product, price_idr: int, exclude_partner_id: int, kecamatan_id=None, limit: int = COMPARABLE_SHOWN
+) -> list:
+    """Other MSMEs' products a buyer could order instead of `product`: the same kind, a price
+    within ±20 %, the MSMEs with the fewest recent platform sales first (Pemerataan) and none
+    rated poorly, one product per MSME; those of `kecamatan_id` first, then the rest of the city.
+    One query, or two when the kecamatan has fewer than `limit`."""
+    if not product.kind or limit <= 0:
+        return []
+    band = int(price_idr * COMPARABLE_PRICE_BAND)
+    filters = dict(
+        kind=product.kind, price_min=price_idr - band, price_max=price_idr + band, sort="pemerataan"
+    )
+
+    def offers(kecamatan, exclude_kecamatan=None, n=limit):
+        qs = (
+            product_search(ListingFilters(kecamatan_id=kecamatan, **filters))
+            .exclude(stockrecords__partner_id=exclude_partner_id)
+            .exclude(stockrecords__partner__low_rated=True)
+        )
+        if exclude_kecamatan:
+            qs = qs.exclude(stockrecords__partner__kecamatan_id=exclude_kecamatan)
+        kept, partners = [], set()
+        for offer in qs[: n * 3]:  # one product per MSME
+            partner_id = offer.stockrecords.all()[0].partner_id
+            if partner_id not in partners:
+                partners.add(partner_id)
+                kept.append(offer)
+        return kept[:n]
+
+    found = offers(kecamatan_id) if kecamatan_id else []
+    if len(found) < limit:
+        found += offers(None, exclude_kecamatan=kecamatan_id, n=limit - len(found))
+    return found
+
+
 def partner_products(*, partner) -> QuerySet:
     """All products of one MSME, paused ones included, for its own pages."""
     return (

@@ -16,6 +16,7 @@ from marketplace.common.money import format_rupiah
 from marketplace.partner.services import partner_is_open
 from procurement.budgets.services import BudgetExceeded
 from procurement.ceilings.selectors import ceiling_for, ceilings_by_kind
+from procurement.ordering.lifecycle import NOT_SALES_STATUSES
 from procurement.ordering.models import OPEN_STATUSES, UnitOrder
 from procurement.units.models import Membership
 
@@ -178,6 +179,63 @@ def vendor_problems(*, partner, delivery_at: datetime, portions: int, exclude_or
     return problems
 
 
+def month_of(moment: datetime) -> tuple[datetime, datetime]:
+    """The calendar month (city time) holding `moment`: its first instant and the next month's."""
+    local = timezone.localtime(moment)
+    start = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    following = (start + timedelta(days=32)).replace(day=1)
+    return start, following
+
+
+def rotation_count(*, unit, partner, now: datetime) -> int:
+    """Orders `unit` placed with `partner` in `now`'s month that still count (not declined,
+    cancelled or expired)."""
+    start, end = month_of(now)
+    return (
+        UnitOrder.objects.filter(unit=unit, partner=partner, created_at__gte=start, created_at__lt=end)
+        .exclude(status__in=NOT_SALES_STATUSES)
+        .count()
+    )
+
+
+def rotation_allows(*, placed: int, limit: int) -> bool:
+    """Pemerataan's rotation: one more order is allowed while fewer than `limit` were placed this
+    month (`limit` 0: no rotation). The fairness simulation calls this too."""
+    return not limit or placed < limit
+
+
+def rotation_problems(*, unit, partner, now: datetime | None = None) -> list[Problem]:
+    """A unit orders from one MSME at most `ORDER_ROTATION_MONTHLY_LIMIT` times a calendar month,
+    so the city's spending spreads over its MSMEs (Pemerataan)."""
+    limit = settings.ORDER_ROTATION_MONTHLY_LIMIT
+    if not limit:
+        return []
+    now = now or timezone.now()
+    placed = rotation_count(unit=unit, partner=partner, now=now)
+    if rotation_allows(placed=placed, limit=limit):
+        return []
+    _start, following = month_of(now)
+    return [
+        Problem(
+            "rotation",
+            _(
+                "%(unit)s has already placed %(placed)s orders with %(vendor)s in %(month)s. To spread "
+                "the city's spending over its MSMEs (Pemerataan), a unit orders from one MSME at most "
+                "%(limit)s times a month: choose another MSME, or order from %(vendor)s again from "
+                "%(next)s."
+            )
+            % {
+                "unit": unit.short_name or unit.name,
+                "placed": placed,
+                "vendor": partner.name,
+                "month": date_format(timezone.localtime(now), "F Y"),
+                "limit": limit,
+                "next": date_format(following, "j F Y"),
+            },
+        )
+    ]
+
+
 def order_limit_problems(*, total_idr: int) -> list[Problem]:
     limit = settings.ORDER_MAX_TOTAL_IDR
     if total_idr <= limit:
@@ -317,6 +375,8 @@ def basket_check(*, basket, units, delivery_at: datetime | None = None, now: dat
         if partner is not None:
             order += vendor_problems(partner=partner, delivery_at=delivery_at, portions=food_portions(basket))
         for unit in units:
+            if partner is not None:
+                order += rotation_problems(unit=unit, partner=partner, now=now)
             refused = approval_problems(total_idr=total_idr, unit=unit)
             order += refused
             notice = None if refused else approval_notice(total_idr=total_idr, unit=unit)

@@ -139,6 +139,7 @@ def order_place(*, officer, basket, event: EventData, budget_line: BudgetLine) -
         rules.delivery_problems(budget_line=line, delivery_at=event.starts_at)
         + rules.line_problems(basket=basket, budget_line=line, delivery_at=event.starts_at)
         + rules.vendor_problems(partner=partner, delivery_at=event.starts_at, portions=portions)
+        + rules.rotation_problems(unit=line.unit, partner=partner)  # exact: under the MSME's lock
         + rules.total_problems(total_idr=total_idr, budget_line=line)
     )
     if problems:

@@ -11,7 +11,7 @@ from django.views.generic import ListView
 
 from marketplace.common.domain import DomainError
 from marketplace.common.filters import valid_filters
-from procurement.ordering import lifecycle, selectors, services
+from procurement.ordering import lifecycle, reorder, selectors, services
 from procurement.ordering.forms import OrderFilterForm, ReasonForm, ReceiptForm, VendorOrderFilterForm
 
 
@@ -54,9 +54,34 @@ class OrderDetailView(LoginRequiredMixin, View):
                 "receipt_form": receipt_form or (ReceiptForm(lines=lines) if can_receive else None),
                 "actions": selectors.order_history(unit_order),
                 "receipt": getattr(unit_order, "receipt", None),
+                "reorder": reorder.reorder_offer(unit_order=unit_order, actor=request.user),
             },
             status=status,
         )
+
+
+class OrderReorderView(LoginRequiredMixin, View):
+    """ "Order again": the order's products into the officer's basket, then the basket."""
+
+    def post(self, request, pk):
+        unit_order = visible_order(request, pk)
+        try:
+            added, gone = reorder.order_reorder(
+                unit_order=unit_order, basket=request.basket, officer=request.user
+            )
+        except reorder.ReorderRefused as exc:
+            messages.error(request, exc.message)
+            return redirect("ordering:order-detail", pk=pk)
+        messages.success(
+            request,
+            _("%(n)s products of order %(number)s are in your basket at today's prices: choose the delivery.")
+            % {"n": added, "number": unit_order.order.number},
+        )
+        if gone:
+            messages.warning(
+                request, _("No longer on sale, left out: %(titles)s.") % {"titles": ", ".join(gone)}
+            )
+        return redirect("basket:summary")
 
 
 class OrderActionView(LoginRequiredMixin, View):

@@ -6,6 +6,7 @@ from django import template
 from procurement.checkout.delivery import delivery_chosen
 from procurement.checkout.forms import DeliveryChoiceForm
 from procurement.ordering.checkout_rules import basket_check as rules_basket_check
+from procurement.ordering.reorder import basket_offers as reorder_basket_offers
 from procurement.units.models import Membership
 from procurement.units.selectors import units_for
 
@@ -26,6 +27,17 @@ def basket_check(context):
             basket=basket, units=units, delivery_at=delivery_chosen(request.session)
         )
     return cache
+
+
+@register.simple_tag(takes_context=True)
+def basket_offers(context, check):
+    """`{% basket_offers check as offers %}`: other MSMEs' comparable products when the rotation
+    refuses this basket's MSME (Pemerataan)."""
+    request = context.get("request")
+    basket = getattr(request, "basket", None)
+    if basket is None:
+        return []
+    return reorder_basket_offers(basket=basket, check=check)
 
 
 @register.filter
