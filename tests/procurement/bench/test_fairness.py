@@ -105,6 +105,7 @@ def test_fewer_than_three_ratings_or_an_average_of_three_keep_the_promotion():
     assert not w.partner.low_rated
 
 
+@pytest.mark.usefixtures("no_rotation")  # more orders of one MSME than a month allows
 def test_a_vendor_rated_better_again_is_promoted_again():
     w = build_world()
     rate(w, 1, 1, 1)
@@ -228,3 +229,39 @@ def test_run_prints_every_scenario_and_leaves_the_data_set_as_it_was(small_city)
         assert {"top10_share", "gini", "vendors_paid"} <= set(realistic.extra)
     assert dict(Partner.objects.values_list("pk", "sales_90d_idr")) == before
     assert dict(Product.objects.values_list("pk", "vendor_sales_90d_idr")) == products_before
+
+
+def test_the_rotation_sends_repeats_beyond_the_monthly_limit_to_comparable_offers(small_city):
+    """The realistic mix with the project's rotation rule: an officer going back to the usual MSME
+    past the month's limit takes a comparable offer instead (the order page's), so no unit pays
+    one MSME more than the limit in a month, and the spending spreads."""
+    loyal = by_name("Pemerataan + 60% back to the usual MSME, one")
+    rotating = by_name("Pemerataan + 60% back to the usual MSME + rotation")
+    assert rotating.rotation and not loyal.rotation
+    orders = 240  # 20 a month for one unit: the limit of 2 bites every month
+    without = simulate(small_city, loyal, orders=orders)
+    with_rule = fairness.simulate(
+        rotating,
+        orders=orders,
+        seed=fairness.SEED,
+        units=small_city["units"],
+        kecamatans=[small_city["kecamatan"].pk],
+        home_kecamatan=small_city["kecamatan"].pk,
+        vendors=len(small_city["partners"]),
+        rotation_limit=2,
+    )
+    assert with_rule.switched > 0
+    assert with_rule.repeats <= 2 * fairness.MONTHS  # at most the limit a month to the usual MSME
+    assert without.repeats > with_rule.repeats
+    assert with_rule.top_share < without.top_share
+    assert with_rule.gini < without.gini
+
+
+def test_every_scenario_with_repeats_has_a_rotation_twin():
+    names = {s.name for s in fairness.scenarios()}
+    for scenario in fairness.scenarios():
+        if scenario.repeat and not scenario.rotation:
+            assert any(
+                n != scenario.name and "rotation" in n and n.startswith(scenario.name.split(",")[0])
+                for n in names
+            )

@@ -68,9 +68,27 @@ class Command(BaseCommand):
         parser.add_argument(
             "--fairness", action="store_true", help="Run the fairness simulation of the catalogue's ordering."
         )
+        parser.add_argument(
+            "--scenarios",
+            default="",
+            help="With --fairness: only the scenarios whose name contains one of these (comma separated); "
+            "two runs with disjoint lists use both CPUs.",
+        )
 
     def handle(
-        self, *args, only, quick, requests, warmup, allow_small, check, json_dir, json_file, fairness, **o
+        self,
+        *args,
+        only,
+        quick,
+        requests,
+        warmup,
+        allow_small,
+        check,
+        json_dir,
+        json_file,
+        fairness,
+        scenarios="",
+        **o,
     ):
         groups = [g.strip() for g in only.split(",") if g.strip()] or list(GROUPS)
         unknown = [g for g in groups if g not in GROUPS + HIDDEN_GROUPS]
@@ -126,7 +144,11 @@ class Command(BaseCommand):
         with override_settings(**quiet):
             if fairness:
                 try:
-                    job_results += fairness_simulation.run(quick=quick, stdout=self.stdout)
+                    job_results += fairness_simulation.run(
+                        quick=quick,
+                        stdout=self.stdout,
+                        only=[n.strip() for n in scenarios.split(",") if n.strip()],
+                    )
                 except fairness_simulation.FairnessNotBuilt as exc:
                     raise CommandError(str(exc)) from exc
             else:
