@@ -499,6 +499,7 @@ class Tables:
             (
                 "id",
                 "unit_order_id",
+                "unit_id",
                 "number",
                 "status",
                 "issued_at",
@@ -1183,6 +1184,7 @@ class Generator:
         t.invoice.add(
             invoice_id,
             uo_id,
+            unit.pk,
             invoice_number,
             invoice_status,
             receive.at,

@@ -76,6 +76,17 @@ class Invoice(models.Model):
     unit_order = models.OneToOneField(
         "ordering.UnitOrder", on_delete=models.PROTECT, related_name="invoice", verbose_name=_("order")
     )
+    # The order's unit, copied when the invoice is issued (an order never changes unit): the
+    # Bendahara's payables read their unit's invoices by (unit, status, received_at) instead of
+    # every unpaid invoice of the city joined to its order. The index below leads with the unit,
+    # so the foreign key needs no index of its own.
+    unit = models.ForeignKey(
+        "units.Unit",
+        on_delete=models.PROTECT,
+        related_name="invoices",
+        verbose_name=_("unit"),
+        db_index=False,
+    )
     number = models.CharField(_("number"), max_length=60, unique=True)
     status = models.CharField(
         _("status"), max_length=24, choices=Status.choices, default=Status.UNPAID, db_index=True
@@ -103,7 +114,10 @@ class Invoice(models.Model):
         ordering = ("received_at", "pk")
         verbose_name = _("invoice")
         verbose_name_plural = _("invoices")
-        indexes = [models.Index(fields=["status", "received_at"])]
+        indexes = [
+            models.Index(fields=["status", "received_at"]),
+            models.Index(fields=["unit", "status", "received_at"], name="invoice_unit_status_received"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(subtotal_idr__gt=0), name="invoice_subtotal_positive"),
             models.CheckConstraint(

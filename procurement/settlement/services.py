@@ -110,6 +110,7 @@ def invoice_issue(*, unit_order: UnitOrder, actor) -> Invoice | None:
     figures = taxes.taxes_compute(subtotal_idr=receipt.amount_idr, vendor=vendor, on=today)
     invoice = Invoice.objects.create(
         unit_order=unit_order,
+        unit_id=unit_order.unit_id,
         number=_next_number(unit_order, today.year),
         issued_at=timezone.now(),
         received_at=receipt.received_at,

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from oscar.core.loading import get_model
@@ -338,6 +339,7 @@ def test_the_bendahara_has_invoices_to_pay_one_overdue_one_awaiting_one_disputed
         assert settlement_selectors.is_overdue(invoice)
         assert invoice.received_at == invoice.unit_order.receipt.received_at
     assert any(not settlement_selectors.is_overdue(i) for i in payables.filter(status=Invoice.Status.UNPAID))
+    assert Invoice.objects.exists() and not Invoice.objects.exclude(unit=F("unit_order__unit")).exists()
 
 
 def test_the_demo_msme_account_has_a_transfer_to_confirm_and_another_msme_disputed_one(world, db):
@@ -506,6 +508,12 @@ def test_bench_orders_move_only_as_the_lifecycle_allows(bench_sample):
             assert uo.delivery_at.year == uo.budget_line.fiscal_year
         statuses.add(uo.status)
     assert {S.PAID, S.RECEIVED, S.DECLINED, S.CANCELLED} <= statuses
+
+
+def test_bench_invoices_carry_their_orders_unit(bench_sample):
+    invoices = Invoice.objects.filter(unit_order__order__number__gte=str(NUMBER_START))
+    assert invoices.values("unit").distinct().count() > 1
+    assert not invoices.exclude(unit=F("unit_order__unit")).exists()
 
 
 def test_most_received_bench_orders_are_paid_with_their_oscar_payment_records(bench_sample):

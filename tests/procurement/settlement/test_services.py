@@ -4,6 +4,7 @@ the ledger's realization, and who may do each step."""
 import pytest
 from django.core import mail
 from django.core.files.storage import storages
+from django.db.models import F
 from oscar.core.loading import get_model
 
 from procurement.budgets.models import LedgerEntry
@@ -13,8 +14,8 @@ from procurement.settlement import services
 from procurement.settlement.models import Invoice, Payment, SettlementAction, TaxRule
 from procurement.units.models import Membership
 from tests.factories import UnitFactory
-from tests.procurement.ordering.world import SNACK_PRICE, build_world, person_for, vendor_person
-from tests.procurement.settlement.world import received, record_transfer
+from tests.procurement.ordering.world import SNACK_PRICE, build_world, order_in, person_for, vendor_person
+from tests.procurement.settlement.world import other_unit, received, record_transfer
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +36,17 @@ def test_signing_the_bast_issues_the_invoice_with_its_taxes():
     assert (inv.pbjt_idr, inv.pph_kind, inv.pph_rate_bp, inv.pph_idr) == (0, TaxRule.Kind.PPH23, 200, 4_000)
     assert (inv.total_idr, inv.net_idr, inv.status) == (200_000, 196_000, Invoice.Status.UNPAID)
     assert inv.pph_rule.kind == TaxRule.Kind.PPH23
+
+
+def test_the_invoice_carries_the_unit_of_its_order():
+    pw = received()
+    other = other_unit(pw.w)
+    theirs = Invoice.objects.get(unit_order=order_in(other, "received"))
+
+    assert reload(pw.invoice).unit == pw.w.unit
+    assert theirs.unit == other.unit != pw.w.unit
+    assert theirs.number.startswith(f"TAG/{other.unit.code}/")
+    assert not Invoice.objects.exclude(unit=F("unit_order__unit")).exists()
 
 
 def test_a_pbjt_collector_charges_pbjt_on_top_and_it_is_committed_on_the_line():

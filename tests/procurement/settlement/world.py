@@ -1,6 +1,6 @@
 """A received order of the ordering world, with its invoice and the unit's Bendahara."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -9,8 +9,9 @@ from django.utils import timezone
 from procurement.settlement import services
 from procurement.settlement.models import Invoice
 from procurement.units.models import Membership
+from tests.factories import UnitFactory
 from tests.factories.vendor_documents import jpeg_bytes
-from tests.procurement.ordering.world import World, build_world, order_in, person_for
+from tests.procurement.ordering.world import THRESHOLD, World, build_world, food_line, order_in, person_for
 from vendors.uploads import sanitise_upload
 
 
@@ -32,6 +33,18 @@ def received(w: World | None = None, **vendor_facts) -> PayWorld:
     treasurer = person_for(w.unit, Membership.Role.TREASURER, first_name="Sri", last_name="Lestari")
     uo = order_in(w, "received")
     return PayWorld(w=w, treasurer=treasurer, invoice=Invoice.objects.get(unit_order=uo))
+
+
+def other_unit(w: World) -> World:
+    """Another unit of the city (its officer, PPK and food budget line) ordering from the same MSME."""
+    unit = UnitFactory(approval_threshold_idr=THRESHOLD)
+    return replace(
+        w,
+        unit=unit,
+        officer=person_for(unit, Membership.Role.BUYER),
+        ppk=person_for(unit, Membership.Role.PPK),
+        line=food_line(unit),
+    )
 
 
 def proof():
