@@ -1,10 +1,16 @@
 """The charts of the transparency pages, from the selectors' figures (marketplace.common.charts)."""
 
+import hashlib
+
+from django.template.loader import get_template, render_to_string
 from django.utils.formats import number_format
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from marketplace.common.charts import BarChart, bar_chart
 from marketplace.common.money import format_rupiah
+from procurement.transparency.caching import _cached, census_stamp
+from procurement.transparency.figures import figures as period_figures
 from procurement.transparency.selectors import MARK_LABELS, MONTH_NAMES, Figures, Mark, Rapor, RaporRow
 
 MARK_COLOURS = {
@@ -100,3 +106,30 @@ def quarters_chart(row: RaporRow) -> BarChart:
         value_heading=_("Paid within the target"),
         chart_id="quarters",
     )
+
+
+INDEX_BODY = "transparency/partials/index_body.html"
+
+
+def index_body(request, period) -> str:
+    """The transparency page's figures part as HTML, the same for every visitor: rendered once per
+    version of the public figures (every payment and refund renews it), census stamp, period,
+    language and template source, so a deploy never serves an old rendering. A later visit costs
+    the stamp's lookup and one cache read."""
+    stamp = census_stamp()
+    source = getattr(get_template(INDEX_BODY), "template", None)
+    source_hash = hashlib.md5(getattr(source, "source", "").encode(), usedforsecurity=False).hexdigest()[:12]
+
+    def render() -> str:
+        f = period_figures(period, stamp=stamp)
+        context = {
+            "period": period,
+            "period_label": period_label(period),
+            "figures": f,
+            "charts": figure_charts(f),
+        }
+        return render_to_string(INDEX_BODY, context, request)
+
+    # The HTML is this template's own rendering (every figure escaped when it was rendered); the
+    # cache may hand it back as a plain str.
+    return mark_safe(_cached("index-body", period.key, stamp, source_hash, compute=render))  # noqa: S308

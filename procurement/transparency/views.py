@@ -43,12 +43,10 @@ class TransparencyView(TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         period = _period(self.request)
-        figures = selectors.figures(period)
         ctx.update(
             period=period,
             period_label=pages.period_label(period),
-            figures=figures,
-            charts=pages.figure_charts(figures),
+            body=pages.index_body(self.request, period),
             years=selectors.years_available(),
             months=[(n, name) for n, name in enumerate(selectors.MONTH_NAMES, start=1)],
         )

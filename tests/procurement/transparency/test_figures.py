@@ -413,3 +413,19 @@ def test_a_periods_figures_take_four_grouped_queries(city, django_assert_max_num
     assert {s.key: s.amount_idr for s in f.by_sector if s.amount_idr} == dict(raw["sector"])
     assert {s.key: s.amount_idr for s in f.by_kecamatan if s.amount_idr} == dict(raw["kecamatan"])
     assert sum(s.msmes for s in f.by_size) == raw["msmes"]
+
+
+def test_the_figures_part_is_rendered_once_per_version(client, city, monkeypatch):
+    """A second visit takes the rendered figures from the cache (nothing recomputed or rendered
+    again); a payment renews the version, so the next visit renders the new figures."""
+    from procurement.transparency import pages
+
+    rendered = []
+    real = pages.figure_charts
+    monkeypatch.setattr(pages, "figure_charts", lambda f: rendered.append(f) or real(f))
+    first = page_total(client)
+    assert page_total(client) == first and len(rendered) == 1
+
+    paid_order(city.a)
+    assert page_total(client) == first + 200_000 and len(rendered) == 2
+    assert page_total(client) == first + 200_000 and len(rendered) == 2
