@@ -91,11 +91,12 @@ def _empty_cache():
     yield
 
 
-@pytest.fixture
-def no_rotation(settings):
-    """Pemerataan's rotation off (ORDER_ROTATION_MONTHLY_LIMIT = 0), for tests that place more
-    orders of one unit with one MSME in a month than the rule allows (query counts with many
-    orders); the rule itself: tests/procurement/ordering/test_rotation.py."""
+@pytest.fixture(autouse=True)
+def _rotation_off(settings):
+    """Pemerataan's rotation (ORDER_ROTATION_MONTHLY_LIMIT, 4 in the product) is off in the tests'
+    small city, where one MSME takes every order of a unit; the tests of the rule set it
+    themselves (tests/procurement/ordering/test_rotation.py, tests/browser/test_reorder.py, the
+    fairness simulation's)."""
     settings.ORDER_ROTATION_MONTHLY_LIMIT = 0
 
 

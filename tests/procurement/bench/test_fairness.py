@@ -105,7 +105,6 @@ def test_fewer_than_three_ratings_or_an_average_of_three_keep_the_promotion():
     assert not w.partner.low_rated
 
 
-@pytest.mark.usefixtures("no_rotation")  # more orders of one MSME than a month allows
 def test_a_vendor_rated_better_again_is_promoted_again():
     w = build_world()
     rate(w, 1, 1, 1)

@@ -72,7 +72,6 @@ def test_ledger_is_paginated(client, w):
     assert "1 / 2" in first
 
 
-@pytest.mark.usefixtures("no_rotation")  # more orders of one MSME than a month allows
 def test_line_page_query_count_does_not_grow_with_the_ledger(client, w, django_assert_max_num_queries):
     for _ in range(12):
         place(w)

@@ -350,7 +350,6 @@ def test_a_person_with_several_roles_sees_a_card_per_role(client, w):
     assert sections(html) == ["pemesan", "ppk", "bendahara", "verifikator", "analis", "admin"]
 
 
-@pytest.mark.usefixtures("no_rotation")  # more orders of one MSME than a month allows
 def test_the_home_of_a_person_with_every_role_takes_a_bounded_number_of_queries(
     client, w, django_assert_max_num_queries
 ):
@@ -372,7 +371,6 @@ def test_the_home_of_a_person_with_every_role_takes_a_bounded_number_of_queries(
     assert len(sections(response.content.decode())) == 6
 
 
-@pytest.mark.usefixtures("no_rotation")  # more orders of one MSME than a month allows
 def test_more_of_everything_adds_no_query(client, w, django_assert_num_queries):
     """No N+1: the count of queries stays the same with more orders, lines and registrations."""
     person = everyone(w)

@@ -38,7 +38,6 @@ BOXES = 10
 ORDER_IDR = 150_000  # 10 boxes at Rp 15.000
 
 
-@pytest.mark.usefixtures("no_rotation")  # more orders of one MSME than a month allows
 @needs_postgres
 @pytest.mark.postgres
 def test_fifty_simultaneous_checkouts_never_overspend_one_budget_line():
@@ -166,7 +165,6 @@ def test_the_same_basket_sent_twice_at_once_becomes_one_order():
     assert BudgetLine.objects.get(pk=w.line.pk).committed_idr == 200_000
 
 
-@pytest.mark.usefixtures("no_rotation")  # more orders of one MSME than a month allows
 @needs_postgres
 @pytest.mark.postgres
 def test_receipts_signed_at_once_in_one_unit_get_distinct_bast_numbers():

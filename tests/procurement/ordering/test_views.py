@@ -219,7 +219,6 @@ def orders_for_query_count(w, n):
             services.order_move(unit_order=uo, action="confirm", actor=w.vendor_user)
 
 
-@pytest.mark.usefixtures("no_rotation")  # more orders of one MSME than a month allows
 @pytest.mark.parametrize("n", [5, 20])
 def test_order_list_query_count_does_not_grow_with_orders(w, client, django_assert_max_num_queries, n):
     orders_for_query_count(w, n)
@@ -231,7 +230,6 @@ def test_order_list_query_count_does_not_grow_with_orders(w, client, django_asse
     assert len(response.context["orders"]) == n
 
 
-@pytest.mark.usefixtures("no_rotation")  # more orders of one MSME than a month allows
 @pytest.mark.parametrize("n", [5, 20])
 def test_vendor_order_list_query_count_does_not_grow_with_orders(w, client, django_assert_max_num_queries, n):
     orders_for_query_count(w, n)

@@ -72,7 +72,7 @@ class Command(BaseCommand):
             "--scenarios",
             default="",
             help="With --fairness: only the scenarios whose name contains one of these (comma separated); "
-            "two runs with disjoint lists use both CPUs.",
+            "run one at a time: each holds the sold MSMEs' rows until its scenario ends.",
         )
 
     def handle(
