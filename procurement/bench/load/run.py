@@ -138,10 +138,14 @@ def child_env(*, port: int) -> dict:
     """The environment of gunicorn, Celery and locust: this one, with the load run's settings.
 
     Staff two-factor is off as in the demo (`make run`): simulated Bendahara and Analis log in
-    with a password only. DEBUG is off, as in production."""
+    with a password only. DEBUG is off, as in production. Pemerataan's rotation is off: half the
+    simulated officers' orders go on purpose to the few simulated MSMEs (so they have orders to
+    confirm), more than a month's limit allows. (The rule costs a checkout one indexed COUNT,
+    left out here.)"""
     env = dict(os.environ)
     env.update(
         STAFF_MFA_REQUIRED="false",
+        ORDER_ROTATION_MONTHLY_LIMIT="0",
         DEBUG="false",
         SITE_URL=f"http://127.0.0.1:{port}",
         PYTHONUNBUFFERED="1",
