@@ -11,6 +11,7 @@ import uuid
 
 from django import template
 from django.core.cache import cache
+from django.db import transaction
 from django.utils import translation
 from oscar.templatetags.category_tags import get_annotated_list
 
@@ -20,9 +21,26 @@ MENU_VERSION_KEY = "catalogue:category-menu:version"
 MENU_CACHE_SECONDS = 3600  # a change made without signals (a raw SQL move) shows within the hour
 
 
-def categories_changed(**kwargs) -> None:
-    """Forget every cached category menu (post_save / post_delete of a category)."""
+def _menu_version_bump() -> None:
     cache.set(MENU_VERSION_KEY, uuid.uuid4().hex, None)
+
+
+def categories_changed(**kwargs) -> None:
+    """Forget every cached category menu (post_save / post_delete of a category): at once, and
+    again when the transaction commits, so a menu another request read before the commit is
+    not kept."""
+    _menu_version_bump()
+    transaction.on_commit(_menu_version_bump, using=kwargs.get("using"))
+
+
+def menu_version() -> str:
+    """The current version of the cached category tree (the menu, the product page's breadcrumb)."""
+    version = cache.get(MENU_VERSION_KEY)
+    if version is None:
+        version = uuid.uuid4().hex
+        cache.add(MENU_VERSION_KEY, version, None)
+        version = cache.get(MENU_VERSION_KEY, version)
+    return version
 
 
 def _entry(info) -> dict:
@@ -40,12 +58,7 @@ def _entry(info) -> dict:
 @register.simple_tag(name="category_menu")
 def category_menu(depth=None) -> list[dict]:
     """Oscar's category tree (public categories shown in menus), from the cache."""
-    version = cache.get(MENU_VERSION_KEY)
-    if version is None:
-        version = uuid.uuid4().hex
-        cache.add(MENU_VERSION_KEY, version, None)
-        version = cache.get(MENU_VERSION_KEY, version)
-    key = f"catalogue:category-menu:{version}:{translation.get_language()}:{depth}"
+    key = f"catalogue:category-menu:{menu_version()}:{translation.get_language()}:{depth}"
     entries = cache.get(key)
     if entries is None:
         entries = [_entry(info) for info in get_annotated_list(depth=depth)]
