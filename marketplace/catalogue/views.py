@@ -8,6 +8,7 @@ from oscar.apps.catalogue.views import ProductDetailView as OscarProductDetailVi
 from oscar.core.loading import get_model
 
 from marketplace.catalogue.forms import ListingForm
+from marketplace.catalogue.product_page import product_page_queryset
 from marketplace.catalogue.selectors import (
     ListingFilters,
     default_sort,
@@ -105,18 +106,26 @@ class ProductCategoryView(CatalogueView):
 
 
 class ProductDetailView(OscarProductDetailView):
-    """Oscar's product page; hidden when the product's MSME no longer sells."""
+    """Oscar's product page; hidden when the product's MSME no longer sells.
+
+    The product comes with everything the page shows in three queries
+    (marketplace.catalogue.product_page); the parts the same for every visitor are cached by the
+    template (`{% product_part %}`)."""
 
     def get_object(self, queryset=None):
         if hasattr(self, "object"):
             return self.object
-        qs = (
-            get_model("catalogue", "Product")
-            .objects.select_related("product_class")
-            .prefetch_related("images", "stockrecords__partner__kecamatan")
-        )
-        return super().get_object(qs)
+        return super().get_object(product_page_queryset())
 
     def is_viewable(self, product, request):
         selling = any(sr.partner.is_active for sr in product.stockrecords.all())
         return super().is_viewable(product, request) and (selling or request.user.is_staff)
+
+    def get_context_data(self, **kwargs):
+        # Oscar's own (skipped) asks whether the visitor has a stock alert (a query for every
+        # signed-in visitor) and builds the alert form on every page; only a product that cannot
+        # be bought shows them, so the template calls these when it does.
+        ctx = super(OscarProductDetailView, self).get_context_data(**kwargs)
+        ctx["alert_form"] = self.get_alert_form
+        ctx["has_active_alert"] = self.get_alert_status
+        return ctx
