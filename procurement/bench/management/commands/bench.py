@@ -69,6 +69,13 @@ class Command(BaseCommand):
             "--fairness", action="store_true", help="Run the fairness simulation of the catalogue's ordering."
         )
         parser.add_argument(
+            "--rotation-limit",
+            type=int,
+            default=None,
+            help="With --fairness: the rotation's monthly limit to simulate (default: the setting "
+            "ORDER_ROTATION_MONTHLY_LIMIT).",
+        )
+        parser.add_argument(
             "--scenarios",
             default="",
             help="With --fairness: only the scenarios whose name contains one of these (comma separated); "
@@ -88,6 +95,7 @@ class Command(BaseCommand):
         json_file,
         fairness,
         scenarios="",
+        rotation_limit=None,
         **o,
     ):
         groups = [g.strip() for g in only.split(",") if g.strip()] or list(GROUPS)
@@ -141,6 +149,8 @@ class Command(BaseCommand):
             "API_THROTTLE_RATES": {"anon": "1000000/minute", "user": "1000000/minute"},
             "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
         }
+        if rotation_limit is not None:
+            quiet["ORDER_ROTATION_MONTHLY_LIMIT"] = rotation_limit
         with override_settings(**quiet):
             if fairness:
                 try:
