@@ -11,6 +11,7 @@ from marketplace.catalogue.forms import ListingForm
 from marketplace.catalogue.product_page import product_page_queryset
 from marketplace.catalogue.selectors import (
     ListingFilters,
+    category_ids,
     default_sort,
     product_cards,
     product_search,
@@ -95,7 +96,7 @@ class ProductCategoryView(CatalogueView):
         expected = self.category.get_absolute_url()
         if request.path != expected:
             return HttpResponsePermanentRedirect(expected)
-        self.categories = self.category.get_descendants_and_self()
+        self.categories = category_ids(self.category)
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
