@@ -41,6 +41,7 @@ from oscar.core.loading import get_model
 from marketplace.catalogue.selectors import ListingFilters, comparable_offers, default_sort, product_search
 from marketplace.partner.services import partner_sales_store
 from procurement.bench.results import JobResult
+from procurement.bench.vacuum import vacuum_bloated
 from procurement.ordering.checkout_rules import rotation_allows
 from procurement.units.models import Unit
 
@@ -462,4 +463,5 @@ def run(*, quick: bool, stdout, orders: int | None = None, only: list[str] | Non
                 },
             )
         )
+    vacuum_bloated(stdout)  # the rolled-back updates left their dead rows behind
     return results

@@ -35,6 +35,7 @@ from procurement.bench import growth, jobs, pages
 from procurement.bench.dataset import dataset_counts
 from procurement.bench.models import BenchDataSet
 from procurement.bench.results import GrowthResult, JobResult, PageResult, machine, now_iso, results_write
+from procurement.bench.vacuum import vacuum_bloated
 from vendors.census.models import CensusRecord
 
 Product = get_model("catalogue", "Product")
@@ -186,6 +187,7 @@ class Command(BaseCommand):
         page_results, job_results, growth_results = [], [], []
         page_groups = [g for g in groups if g in pages.PAGE_GROUPS or g in ("growing", "growth")]
         if page_groups:
+            vacuum_bloated(self.stdout)  # what autovacuum would have done (procurement/bench/vacuum.py)
             try:
                 actors = pages.actors_find()
             except pages.BenchError as exc:
