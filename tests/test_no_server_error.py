@@ -238,6 +238,7 @@ KWARGS: dict[str, list[tuple[str, Callable[[City], dict]]]] = {
         ("awaiting", lambda c: {"pk": c.ids["awaiting"].pk}),
     ],
     "ordering:order-receive": [("", lambda c: {"pk": c.ids["delivered"].pk})],
+    "ordering:order-reorder": [("", lambda c: {"pk": c.ids["delivered"].pk})],
     "ordering:order-action": [("", lambda c: {"pk": c.ids["awaiting"].pk, "action": "cancel"})],
     "ordering:order-letter-pdf": [("", lambda c: {"pk": c.ids["awaiting"].pk})],
     "ordering:order-bast-pdf": [("", lambda c: {"pk": c.ids["received"].pk})],
