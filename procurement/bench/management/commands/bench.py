@@ -79,7 +79,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--scenarios",
             default="",
-            help="With --fairness: only the scenarios whose name contains one of these (comma separated); "
+            help="With --fairness: only the scenarios whose name contains one of these (separated by |: "
+            "the names hold commas); "
             "run one at a time: each holds the sold MSMEs' rows until its scenario ends.",
         )
 
@@ -158,7 +159,7 @@ class Command(BaseCommand):
                     job_results += fairness_simulation.run(
                         quick=quick,
                         stdout=self.stdout,
-                        only=[n.strip() for n in scenarios.split(",") if n.strip()],
+                        only=[n.strip() for n in scenarios.split("|") if n.strip()],
                     )
                 except fairness_simulation.FairnessNotBuilt as exc:
                     raise CommandError(str(exc)) from exc
