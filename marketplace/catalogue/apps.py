@@ -25,11 +25,3 @@ class CatalogueConfig(apps.CatalogueConfig):
         Category = get_model("catalogue", "Category")
         post_save.connect(categories_changed, sender=Category, dispatch_uid="catalogue_menu_saved")
         post_delete.connect(categories_changed, sender=Category, dispatch_uid="catalogue_menu_deleted")
-
-        from procurement.ceilings.models import PriceCeiling
-        from procurement.ceilings.selectors import ceilings_changed
-
-        # The year's price ceilings (every card's and product page's SSH badge) are cached
-        # under a version replaced when a save or delete of a ceiling commits.
-        post_save.connect(ceilings_changed, sender=PriceCeiling, dispatch_uid="ceilings_cache_saved")
-        post_delete.connect(ceilings_changed, sender=PriceCeiling, dispatch_uid="ceilings_cache_deleted")

@@ -135,6 +135,22 @@ def _row(obj) -> tuple | None:
     )
 
 
+# The year's price ceilings by kind are procurement's (procurement may import the shop, never the
+# other way): `procurement.ceilings` hands its reader in when the apps are ready.
+_ceilings_reader = dict
+
+
+def ceilings_reader_set(reader) -> None:
+    """Called by procurement.ceilings' AppConfig.ready with its `ceilings_by_kind`."""
+    global _ceilings_reader
+    _ceilings_reader = reader
+
+
+def current_ceilings() -> dict:
+    """This year's price ceilings by kind (part of the product page's fingerprint)."""
+    return _ceilings_reader()
+
+
 def page_fingerprint(product, session, ceilings: dict) -> str:
     """What the product page's shared parts show, as a short hash: it changes whenever they would
     (any column of the product, its class, photos, stock record, partner, kecamatan, the MSME's

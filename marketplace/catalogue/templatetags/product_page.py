@@ -27,11 +27,11 @@ from oscar.core.loading import get_class
 
 from marketplace.catalogue.product_page import (
     category_crumbs,
+    current_ceilings,
     page_fingerprint,
     strip_prefetch,
     strip_products,
 )
-from procurement.ceilings.selectors import ceilings_by_kind
 
 register = template.Library()
 
@@ -99,7 +99,7 @@ class ProductPartNode(template.Node):
         session = self.session.resolve(context)
         fingerprint = getattr(product, "_page_fingerprint", None)
         if fingerprint is None:
-            fingerprint = product._page_fingerprint = page_fingerprint(product, session, ceilings_by_kind())
+            fingerprint = product._page_fingerprint = page_fingerprint(product, session, current_ceilings())
         key = f"{PART_CACHE_PREFIX}:{self.name}:{self.source_hash}:{product.pk}:{fingerprint}"
         html = cache.get(key)
         if html is None:
@@ -170,7 +170,7 @@ def recently_viewed_others(context, product):
         sources = strip._gulo_sources_hash = _sources_hash(
             _template_paths(engine, [STRIP_TEMPLATE, CARD_TEMPLATE])
         )
-    ceilings = sorted((kind, c.pk, c.max_price_idr) for kind, c in ceilings_by_kind().items())
+    ceilings = sorted((kind, c.pk, c.max_price_idr) for kind, c in current_ceilings().items())
     parts = [translation.get_language() or "", sources, ceilings, [(pk, rows[pk]) for pk in shown]]
     key = f"{STRIP_CACHE_PREFIX}:{hashlib.md5(repr(parts).encode(), usedforsecurity=False).hexdigest()}"
     html = cache.get(key)

@@ -429,3 +429,15 @@ def test_the_figures_part_is_rendered_once_per_version(client, city, monkeypatch
     paid_order(city.a)
     assert page_total(client) == first + 200_000 and len(rendered) == 2
     assert page_total(client) == first + 200_000 and len(rendered) == 2
+
+
+def test_markup_in_a_name_is_escaped_in_the_rendered_and_the_cached_figures(client, city):
+    """The figures part is marked safe when read back from the cache: a unit's name typed with
+    markup stays escaped on the first rendering and on the cached one."""
+    city.a.unit.name = city.a.unit.short_name = '<script>alert("x")</script>Dinas'
+    city.a.unit.save(update_fields=["name", "short_name"])
+    paid_order(city.a)  # a new version of the figures: rendered afresh with the new name
+    for _ in range(2):  # rendered, then read from the cache
+        html = client.get(reverse("transparency:index")).content.decode()
+        assert '<script>alert("x")</script>' not in html
+        assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;Dinas" in html
