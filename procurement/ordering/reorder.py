@@ -37,19 +37,18 @@ class Reorder:
     offers: list = field(default_factory=list)  # comparable products of other MSMEs
 
 
-def _main_line(order):
-    """The order's line with the largest amount whose product still exists."""
-    lines = [line for line in order.lines.all() if line.product_id]
-    return max(lines, key=lambda line: (line.line_price_incl_tax, -line.pk), default=None)
+def _main_line(lines):
+    """The line with the largest amount (order or basket lines whose product still exists)."""
+    return max(lines, key=lambda line: (line.line_price_incl_tax or 0, -line.pk), default=None)
 
 
-def _on_sale(products, *, partner) -> set[int]:
-    """The ids of `products` the MSME still sells (public, its stock record, the MSME active)."""
+def _on_sale(product_ids, *, partner) -> set[int]:
+    """The ids of these products the MSME still sells (public, its stock record, the MSME active)."""
     if not partner.is_active:
         return set()
     return set(
         Product.objects.filter(
-            pk__in=[p.pk for p in products], is_public=True, stockrecords__partner=partner
+            pk__in=list(product_ids), is_public=True, stockrecords__partner=partner
         ).values_list("pk", flat=True)
     )
 
@@ -60,10 +59,10 @@ def reorder_offer(*, unit_order, actor) -> Reorder | None:
     if not holds_role(user=actor, unit=unit_order.unit, role=Membership.Role.BUYER):
         return None
     partner = unit_order.partner
-    main = _main_line(unit_order.order)
+    lines = [line for line in unit_order.order.lines.all() if line.product_id]  # one query
+    main = _main_line(lines)
     problems = rules.rotation_problems(unit=unit_order.unit, partner=partner)
-    products = [line.product for line in unit_order.order.lines.all() if line.product_id]
-    if not _on_sale(products, partner=partner):
+    if not _on_sale({line.product_id for line in lines}, partner=partner):
         problems.append(
             rules.Problem(
                 "not_on_sale", _("%(vendor)s no longer sells these products.") % {"vendor": partner.name}
@@ -89,7 +88,7 @@ def basket_offers(*, basket, check) -> list:
     lines = [line for line in basket.all_lines() if line.product_id]
     if partner is None or not lines:
         return []
-    main = max(lines, key=lambda line: (line.line_price_incl_tax or 0, -line.pk))
+    main = _main_line(lines)
     return comparable_offers(
         product=main.product,
         price_idr=int(main.unit_price_incl_tax or 0),
@@ -121,7 +120,7 @@ def order_reorder(*, unit_order, basket, officer) -> tuple[int, list[str]]:
     if refused:
         raise ReorderRefused(refused[0].code, refused[0].message)
     lines = [line for line in unit_order.order.lines.all() if line.product_id]
-    on_sale = _on_sale([line.product for line in lines], partner=partner)
+    on_sale = _on_sale({line.product_id for line in lines}, partner=partner)
     kept = [line for line in lines if line.product_id in on_sale]
     if not kept:
         raise ReorderRefused(
